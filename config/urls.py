@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from marketplace.api import api
+from marketplace.catalogue.views import home
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("konto/", include("marketplace.accounts.urls")),
+    path("tjenester/", include("marketplace.catalogue.urls")),
+    path("leverandorer/", include("marketplace.suppliers.urls")),
+    path("", home, name="home"),
+    path("", include("marketplace.core.urls")),
+]
+
+if settings.OIDC_ENABLED:
+    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))
+
+handler403 = "marketplace.core.views.handler403"
+handler404 = "marketplace.core.views.handler404"
