@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from marketplace.api import api
-from marketplace.catalogue.views import home
+from marketplace.catalogue.views.frameworks import home
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -13,18 +13,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def service_list(request: HttpRequest) -> HttpResponse:
-    services = selectors.service_list_published()[:50]
-    return render(request, "catalogue/service_list.html", {"services": services})
-
-
-@require_GET
-def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(selectors.service_list_published(), pk=pk)
-    return render(request, "catalogue/service_detail.html", {"service": service})
-
-
-@require_GET
 def framework_list(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/framework_list.html", {"frameworks": selectors.framework_list()})
 
@@ -33,8 +21,3 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
     framework = get_object_or_404(selectors.framework_list(), pk=pk)
     return render(request, "catalogue/framework_detail.html", {"framework": framework})
-
-
-@require_GET
-def shortlist_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalogue/shortlist_list.html", {"shortlists": []})
