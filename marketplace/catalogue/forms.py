@@ -76,6 +76,14 @@ FIELDSETS: list[tuple[Any, list[str]]] = [
 
 
 class ServiceForm(AccessibleFormMixin, forms.ModelForm):
+    wcag_statement_url = forms.URLField(
+        label=_("tilgjengelighetserklæring"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Påkrevd for SaaS-tjenester."),
+        error_messages={"invalid": _("Skriv en gyldig nettadresse som begynner med https://.")},
+    )
+
     class Meta:
         model = Service
         fields = list(SCALAR_FIELDS)
@@ -88,7 +96,6 @@ class ServiceForm(AccessibleFormMixin, forms.ModelForm):
             "description": _(
                 "Tillatt formatering: avsnitt, lister, fet, kursiv, lenker og overskrifter (h3, h4)."
             ),
-            "wcag_statement_url": _("Påkrevd for SaaS-tjenester."),
             "cyberx_phase": _("Påkrevd for sikkerhetstjenester."),
             "sla_availability_percent": _("For eksempel 99,9."),
         }
@@ -99,7 +106,6 @@ class ServiceForm(AccessibleFormMixin, forms.ModelForm):
             "deployment_model": {"required": _("Velg leveransemodell.")},
             "price_model": {"required": _("Velg prismodell.")},
             "support_hours": {"required": _("Velg supporttid.")},
-            "wcag_statement_url": {"invalid": _("Skriv en gyldig nettadresse som begynner med https://.")},
         }
 
     def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
@@ -124,7 +130,10 @@ class ContractChoiceForm(AccessibleFormMixin, forms.Form):
     contract = forms.ModelChoiceField(
         label=_("Kontrakt og delkontrakt"),
         queryset=Contract.objects.none(),
-        error_messages={"required": _("Velg kontrakten tjenesten skal listes under.")},
+        error_messages={
+            "required": _("Velg kontrakten tjenesten skal listes under."),
+            "invalid_choice": _("Velg en av kontraktene i listen."),
+        },
     )
 
     def __init__(self, *args: Any, contracts: Any, **kwargs: Any) -> None:
