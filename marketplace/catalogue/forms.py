@@ -130,6 +130,7 @@ class ContractChoiceForm(AccessibleFormMixin, forms.Form):
     contract = forms.ModelChoiceField(
         label=_("Kontrakt og delkontrakt"),
         queryset=Contract.objects.none(),
+        empty_label=_("Velg kontrakt"),
         error_messages={
             "required": _("Velg kontrakten tjenesten skal listes under."),
             "invalid_choice": _("Velg en av kontraktene i listen."),
@@ -160,7 +161,11 @@ class DataLocationForm(AccessibleFormMixin, forms.Form):
 
 
 class CertificationForm(AccessibleFormMixin, forms.Form):
-    scheme = forms.ChoiceField(label=_("Ordning"), choices=CertificationScheme.choices)
+    scheme = forms.ChoiceField(
+        label=_("Ordning"),
+        choices=[("", _("Velg ordning")), *CertificationScheme.choices],
+        error_messages={"required": _("Velg en ordning.")},
+    )
     issuer = forms.CharField(label=_("Utsteder"), max_length=200, required=False)
     certificate_reference = forms.CharField(label=_("Sertifikatnummer"), max_length=100, required=False)
     valid_until = forms.DateField(

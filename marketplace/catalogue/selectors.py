@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 
 from marketplace.accounts.models import Organisation
@@ -108,8 +108,8 @@ def service_list_certificates_expiring(
         Service.objects.exclude(status=ServiceStatus.WITHDRAWN)
         .filter(window)
         .select_related("contract__supplier")
-        .distinct()
-        .order_by("name", "pk")
+        .annotate(first_expiry_on=Min("certifications__valid_until"))
+        .order_by("first_expiry_on", "name", "pk")
     )
 
 

@@ -31,16 +31,17 @@ def test_certificates_expiring_within_60_days(db):
     Certification.objects.create(service=expired, scheme="soc2", valid_until=TODAY + dt.timedelta(days=10))
     gone = ServiceFactory(name="Borte", status=ServiceStatus.WITHDRAWN)
     Certification.objects.create(service=gone, scheme="iso27001", valid_until=TODAY)
-    assert [s.name for s in selectors.service_list_certificates_expiring(TODAY)] == ["Snart", "Utløpt"]
+    assert [s.name for s in selectors.service_list_certificates_expiring(TODAY)] == ["Utløpt", "Snart"]
     only_expired = ServiceFactory(name="Bare utløpt")
     Certification.objects.create(
         service=only_expired, scheme="iso27001", valid_until=TODAY - dt.timedelta(days=3)
     )
-    assert [s.name for s in selectors.service_list_certificates_expiring(TODAY)] == ["Snart", "Utløpt"]
-    assert [s.name for s in selectors.service_list_certificates_expiring(TODAY, include_expired=True)] == [
-        "Bare utløpt",
-        "Snart",
-        "Utløpt",
+    assert [s.name for s in selectors.service_list_certificates_expiring(TODAY)] == ["Utløpt", "Snart"]
+    expiring = selectors.service_list_certificates_expiring(TODAY, include_expired=True)
+    assert [(s.name, s.first_expiry_on) for s in expiring] == [
+        ("Bare utløpt", TODAY - dt.timedelta(days=3)),
+        ("Utløpt", TODAY - dt.timedelta(days=1)),
+        ("Snart", TODAY + dt.timedelta(days=60)),
     ]
 
 

@@ -392,3 +392,25 @@ def test_denied_requests_write_no_audit(login, users, submitted):
     client_for(login, users, "bidder").post(f"/tjenester/{submitted.pk}/trekk-tilbake/")
     client_for(login, users, "editor").post(f"/tjenester/godkjenning/{submitted.pk}/godkjenn/")
     assert AuditEvent.objects.count() == count
+
+
+def test_empty_extra_rows_are_ignored(login, users, contract):
+    """Blank extra rows (as a browser posts them, select on its placeholder) add nothing and raise no error."""
+    data = _form_post(contract=contract.pk)
+    data.update(
+        {
+            "sertifisering-TOTAL_FORMS": "3",
+            "sertifisering-1-scheme": "",
+            "sertifisering-1-valid_until": "",
+            "sertifisering-2-scheme": "",
+            "underleverandor-TOTAL_FORMS": "2",
+            "underleverandor-0-name": "",
+            "underleverandor-0-country": "",
+            "underleverandor-0-purpose": "",
+        }
+    )
+    response = client_for(login, users, "editor").post("/tjenester/ny/", data)
+    assert response.status_code == 302
+    service = Service.objects.get()
+    assert service.certifications.count() == 1
+    assert service.sub_processors.count() == 0

@@ -306,7 +306,10 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
                 ),
             }
         )
-    expiring = selectors.service_list_certificates_expiring(today, include_expired=True)[:50]
+    expiring = [
+        {"service": s, "status": rules.certification_status(s.first_expiry_on, today)}  # type: ignore[attr-defined]
+        for s in selectors.service_list_certificates_expiring(today, include_expired=True)[:100]
+    ]
     return render(request, "catalogue/approval_queue.html", {"rows": rows, "expiring": expiring})
 
 
