@@ -77,7 +77,7 @@ FIELDSETS: list[tuple[Any, list[str]]] = [
 
 class ServiceForm(AccessibleFormMixin, forms.ModelForm):
     wcag_statement_url = forms.URLField(
-        label=_("tilgjengelighetserklæring"),
+        label=_("Lenke til tilgjengelighetserklæring"),
         required=False,
         assume_scheme="https",
         help_text=_("Påkrevd for SaaS-tjenester."),

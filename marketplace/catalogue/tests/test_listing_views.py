@@ -357,7 +357,7 @@ def test_approval_detail_shows_pending_diff(login, users, submitted, supplier_or
     service_update(actor=editor, service=submitted, data={"name": "Objektlagring 2"})
     html = client_for(login, users, "manager").get(f"/tjenester/godkjenning/{submitted.pk}/").content.decode()
     assert (
-        '<tr><th scope="row">navn</th><td><del>Objektlagring</del></td><td><ins>Objektlagring 2</ins></td></tr>'
+        '<tr><th scope="row">Navn</th><td><del>Objektlagring</del></td><td><ins>Objektlagring 2</ins></td></tr>'
         in html
     )
 

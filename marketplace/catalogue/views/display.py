@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +22,7 @@ def field_label(name: str) -> str:
     if name in RELATION_LABELS:
         return str(RELATION_LABELS[name])
     if name in FACT_FIELDS:
-        return str(Service._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+        return capfirst(str(Service._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
     return name
 
 
