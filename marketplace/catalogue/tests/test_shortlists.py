@@ -404,3 +404,15 @@ def test_other_org_shortlist_ids_do_not_leak(login, people):
     client = _client(login, people, "buyer")
     assert client.get(f"/tjenester/kortlister/{shortlist.pk}/").status_code == 404
     assert "Hemmelig" not in client.get("/tjenester/kortlister/").content.decode()
+
+
+def test_add_with_htmx_returns_fragment(login, people, service):
+    client = _client(login, people, "buyer")
+    response = client.post("/tjenester/kortlister/legg-til/", {"service": service.pk}, HTTP_HX_REQUEST="true")
+    shortlist = Shortlist.objects.get()
+    assert response.status_code == 200
+    assert response.content.decode().strip() == (
+        '<div class="ds-alert shortlist-add" data-color="success" role="status">'
+        "«Objektlagring» er lagt på kortlisten «Min kortliste». "
+        f'<a class="ds-link" href="/tjenester/kortlister/{shortlist.pk}/">Gå til kortlisten</a></div>'
+    )

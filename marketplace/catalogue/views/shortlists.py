@@ -105,9 +105,18 @@ def shortlist_add(request: HttpRequest) -> HttpResponse:
         raise Http404 from exc
     names = {"service": service.name, "shortlist": item.shortlist.name}
     if created:
-        messages.success(request, _("«%(service)s» er lagt på kortlisten «%(shortlist)s».") % names)
+        message = _("«%(service)s» er lagt på kortlisten «%(shortlist)s».") % names
     else:
-        messages.info(request, _("«%(service)s» står allerede på kortlisten «%(shortlist)s».") % names)
+        message = _("«%(service)s» står allerede på kortlisten «%(shortlist)s».") % names
+    if getattr(request, "htmx", False):
+        # Enhanced: replace the button with the outcome, no page reload.
+        return render(
+            request, "catalogue/_shortlist_add_result.html", {"message": message, "shortlist": item.shortlist}
+        )
+    if created:
+        messages.success(request, message)
+    else:
+        messages.info(request, message)
     next_url = _safe_next(request)
     if next_url:
         return redirect(next_url)
