@@ -17,6 +17,7 @@ from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
+from marketplace.catalogue import rules
 from marketplace.catalogue.models import (
     CertificationScheme,
     DataResidency,
@@ -30,6 +31,7 @@ from marketplace.catalogue.models import (
 )
 
 NUMERIC_COLUMNS = frozenset({0, 6, 16, 18, 22})
+HEADER_INDEX = 5  # rows after the header row are services
 
 
 def _label(choices: Any, value: Any) -> str:
@@ -133,7 +135,16 @@ def table_rows(snapshot: ShortlistSnapshot) -> list[list[str]]:
 def csv_bytes(snapshot: ShortlistSnapshot) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(table_rows(snapshot))
+    # Numbers are written as they are; every text cell is guarded against formula injection.
+    for index, row in enumerate(table_rows(snapshot)):
+        writer.writerow(
+            [
+                value
+                if (index > HEADER_INDEX and column in NUMERIC_COLUMNS)
+                else rules.spreadsheet_text_safe(value)
+                for column, value in enumerate(row)
+            ]
+        )
     # BOM so spreadsheet programs read the Norwegian letters as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -157,11 +168,10 @@ def ods_bytes(snapshot: ShortlistSnapshot) -> bytes:
     document = OpenDocumentSpreadsheet()
     table = Table(name=_("Kortliste"))
     rows = table_rows(snapshot)
-    header_index = 5
     for index, row in enumerate(rows):
         table_row = TableRow()
         for column, value in enumerate(row):
-            table_row.addElement(_cell(value, index > header_index and column in NUMERIC_COLUMNS))
+            table_row.addElement(_cell(value, index > HEADER_INDEX and column in NUMERIC_COLUMNS))
         table.addElement(table_row)
     document.spreadsheet.addElement(table)
     buffer = io.BytesIO()

@@ -223,5 +223,13 @@ def submission_problems(facts: Mapping[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text_safe(value: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection): a leading = + - @ tab or CR gets a quote."""
+    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
+
+
 def content_hash(canonical_text: str) -> str:
     return hashlib.sha256(canonical_text.encode("utf-8")).hexdigest()

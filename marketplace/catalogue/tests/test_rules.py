@@ -106,6 +106,24 @@ def test_country_code_clean(value, expected):
         ),
         ('<div style="color:red">x</div>', "x"),
         ("<!-- kommentar --><p>x</p>", "<p>x</p>"),
+        ('<a href="jav&#x09;ascript:alert(1)">x</a>', '<a rel="noopener">x</a>'),
+        ('<a href="JaVaScRiPt:alert(1)">x</a>', '<a rel="noopener">x</a>'),
+        ("<scr<script>ipt>alert(1)</script>", "ipt&gt;alert(1)"),
+        ("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", ""),
+        (
+            '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+            '<a rel="noopener">x</a>',
+        ),
+        ('<p style="background:url(javascript:alert(1))">x</p>', "<p>x</p>"),
+        ("<body onload=alert(1)>", ""),
+        ("<IMG SRC=\"javascript:alert('XSS');\">", ""),
+        (
+            '<a href="https://ok.no" onmouseover="alert(1)">ok</a>',
+            '<a href="https://ok.no" rel="noopener">ok</a>',
+        ),
+        ('<form action="https://evil"><input name=x></form>', ""),
+        ("<h3>ok</h3><h1>stor</h1>", "<h3>ok</h3>stor"),
+        ('<a href="mailto:x@y.no">m</a>', '<a href="mailto:x@y.no" rel="noopener">m</a>'),
         ("", ""),
     ],
 )
@@ -192,3 +210,19 @@ def test_contract_is_valid():
 
 def test_content_hash_is_sha256_hex():
     assert rules.content_hash("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("https://evil")', '\'=HYPERLINK("https://evil")'),
+        ("+47 22 00 00 00", "'+47 22 00 00 00"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("Objektlagring", "Objektlagring"),
+        ("", ""),
+    ],
+)
+def test_spreadsheet_text_safe(value, expected):
+    assert rules.spreadsheet_text_safe(value) == expected

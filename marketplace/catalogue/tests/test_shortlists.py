@@ -416,3 +416,18 @@ def test_add_with_htmx_returns_fragment(login, people, service):
         "«Objektlagring» er lagt på kortlisten «Min kortliste». "
         f'<a class="ds-link" href="/tjenester/kortlister/{shortlist.pk}/">Gå til kortlisten</a></div>'
     )
+
+
+def test_csv_guards_formula_injection_and_ods_keeps_text_cells(buyer, service):
+    service.name = '=HYPERLINK("https://evil.example","Klikk")'
+    service.save()
+    item, _ = shortlist_item_add(actor=buyer, service=service, note="+47 99 99 99 99", now=NOW)
+    snapshot = shortlist_export(actor=buyer, shortlist=item.shortlist, format="csv", now=NOW)
+    row = list(csv.reader(io.StringIO(exports.csv_bytes(snapshot).decode("utf-8-sig"))))[6]
+    assert row[1] == '\'=HYPERLINK("https://evil.example","Klikk")'
+    assert row[23] == "'+47 99 99 99 99"
+    assert row[16] == "0.2500"
+    document = load(io.BytesIO(exports.ods_bytes(snapshot)))
+    cell = document.spreadsheet.getElementsByType(TableRow)[6].getElementsByType(TableCell)[1]
+    assert cell.getAttribute("valuetype") == "string"
+    assert cell.getAttribute("formula") is None
