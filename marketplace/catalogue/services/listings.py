@@ -340,7 +340,12 @@ def service_update(
         service.save()
         verb = "service.update"
     else:
-        # Published: the row keeps what is public; the proposal replaces any earlier one.
+        # Published: the row keeps what is public; the proposal replaces any earlier one. It must still be complete.
+        submission_errors = _submission_errors(proposed)
+        if submission_errors:
+            raise ValidationFailed(
+                _("Endringene ble ikke sendt. Tjenesten mangler opplysninger."), errors=submission_errors
+            )
         service.pending_changes = changed
         if changed:
             service.submitted_by = actor

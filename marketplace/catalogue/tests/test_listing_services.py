@@ -340,3 +340,16 @@ def test_now_defaults_to_current_time(editor, contract):
     before = timezone.now()
     service = service_create(actor=editor, contract=contract, data=listing_data(), data_locations=LOCATIONS)
     assert service.created_at >= before
+
+
+def test_published_edit_must_stay_complete(editor, manager, contract):
+    service = _create(editor, contract)
+    service_submit(actor=editor, service=service, now=NOW)
+    service_approve(actor=manager, service=service, now=NOW)
+    count = AuditEvent.objects.count()
+    with pytest.raises(ValidationFailed) as info:
+        service_update(actor=editor, service=service, data={}, data_locations=[], now=NOW)
+    assert info.value.errors == [{"field": "data_locations", "message": "Oppgi minst én datalokasjon."}]
+    service.refresh_from_db()
+    assert service.pending_changes == {}
+    assert AuditEvent.objects.count() == count
