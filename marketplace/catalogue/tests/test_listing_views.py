@@ -414,3 +414,15 @@ def test_empty_extra_rows_are_ignored(login, users, contract):
     service = Service.objects.get()
     assert service.certifications.count() == 1
     assert service.sub_processors.count() == 0
+
+
+def test_edit_page_shows_pending_changes_to_supplier(login, users, submitted, mps_org, supplier_org):
+    service_approve(actor=acting(mps_org, Role.CATEGORY_MANAGER, username="k3"), service=submitted)
+    service_update(
+        actor=acting(supplier_org, Role.LISTING_EDITOR, username="seed4"),
+        service=submitted,
+        data={"name": "Nytt"},
+    )
+    html = client_for(login, users, "editor").get(f"/tjenester/{submitted.pk}/rediger/").content.decode()
+    assert '<tr><th scope="row">Navn</th><td>Objektlagring</td><td>Nytt</td></tr>' in html
+    assert 'name="name" value="Nytt"' in html

@@ -89,7 +89,13 @@ def _edit_page(
         for name, formset in formsets.items():
             errors.extend(formset_error_items(formset, FORMSETS[name][1]))
     errors.extend(extra_errors or [])
+    pending = (
+        changes_display(_pending_diff(service))
+        if service is not None and service.status == ServiceStatus.PUBLISHED and service.pending_changes
+        else []
+    )
     context = {
+        "pending": pending,
         "form": form,
         "formset_blocks": _formset_blocks(formsets),
         "service": service,
