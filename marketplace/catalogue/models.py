@@ -354,6 +354,14 @@ class Service(TimeStampedModel):
     pending_changes = models.JSONField(_("endringer til godkjenning"), default=dict, blank=True)
     returned_reason = models.TextField(_("begrunnelse for retur"), blank=True)
     submitted_at = models.DateTimeField(_("sendt inn"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sendt inn av"),
+    )
     published_at = models.DateTimeField(_("publisert"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
 
