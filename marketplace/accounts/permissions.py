@@ -42,3 +42,7 @@ def can_manage_organisation(user: Any, organisation: Any) -> bool:
 
 def can_create_api_token(user: Any) -> bool:
     return active_organisation(user) is not None and bool(active_roles(user))
+
+
+def can_revoke_api_token(user: Any, token: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and token.user_id == user.pk
