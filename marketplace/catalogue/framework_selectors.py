@@ -35,17 +35,7 @@ def framework_list_with_counts() -> QuerySet[FrameworkAgreement]:
             ),
             0,
         ),
-        participant_count=Coalesce(
-            Subquery(
-                FrameworkAgreement.participants.through.objects.filter(frameworkagreement=framework)
-                .order_by()
-                .values("frameworkagreement")
-                .annotate(n=Count("pk"))
-                .values("n")[:1],
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
+        participant_count=Count("participants", distinct=True),
         published_service_count=_count_subquery(
             Service.objects.filter(contract__framework=framework, status=ServiceStatus.PUBLISHED),
             "contract__framework",

@@ -20,7 +20,7 @@ def format_nok(amount: Decimal | int | str | None) -> str:
         return ""
     sign = "−" if value < 0 else ""
     kroner, _, ore = f"{abs(value):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while kroner:
         groups.insert(0, kroner[-3:])
         kroner = kroner[:-3]
