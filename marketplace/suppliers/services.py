@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -9,9 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketplace.accounts.models import Organisation, OrganisationKind
+from marketplace.accounts.services import organisation_create, organisation_update
 from marketplace.catalogue.models import Contract, Lot
 from marketplace.core.audit import audit_record
-from marketplace.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from marketplace.core.exceptions import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from marketplace.suppliers.enhetsregisteret import Enhet, FileUnreadable, open_maybe_gzip, rows_read
 from marketplace.suppliers.models import MoU, Reseller
 from marketplace.suppliers.permissions import can_create_mou, can_manage_resellers
 from marketplace.suppliers.rules import Problem, mou_problems, periods_overlap, reseller_problems
@@ -174,3 +178,140 @@ def mou_create(
 
 def today_local(now: datetime | None = None) -> date:
     return timezone.localdate(now or timezone.now())
+
+
+# --- Enhetsregisteret import ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportIssue:
+    line: int
+    index: int
+    orgnr: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "index": self.index, "orgnr": self.orgnr, "reason": self.reason}
+
+
+@dataclass
+class ImportSummary:
+    file: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[ImportIssue] = field(default_factory=list)
+    invalid: list[ImportIssue] = field(default_factory=list)
+    stored: bool = False
+    error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "stored": self.stored,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": [issue.as_dict() for issue in self.skipped],
+            "invalid": [issue.as_dict() for issue in self.invalid],
+            "error": self.error,
+        }
+
+
+class ImportRejected(ApplicationError):
+    """Invalid rows (without --skip-invalid) or an unreadable file: nothing was stored."""
+
+    status_code = 422
+
+    def __init__(self, message: str, *, summary: ImportSummary) -> None:
+        super().__init__(message, errors=[issue.as_dict() for issue in summary.invalid])
+        self.summary = summary
+
+
+def _store(actor: Any, enhet: Enhet, summary: ImportSummary, now: datetime | None) -> None:
+    fields: dict[str, Any] = {
+        "name": enhet.name,
+        "kind": enhet.kind,
+        "organisation_form": enhet.organisation_form,
+        "sector_code": enhet.sector_code,
+        "municipality": enhet.municipality,
+        "website": enhet.website,
+        "is_bankrupt": enhet.is_bankrupt,
+        "is_under_liquidation": enhet.is_under_liquidation,
+    }
+    existing = Organisation.objects.filter(orgnr=enhet.orgnr).first()
+    if existing is None:
+        name, kind = fields.pop("name"), fields.pop("kind")
+        organisation_create(actor=actor, orgnr=enhet.orgnr, name=name, kind=kind, now=now, **fields)
+        summary.created += 1
+        return
+    if existing.kind == OrganisationKind.MPS:
+        fields.pop("kind")  # DFØ stays MPS whatever the register calls it
+    if organisation_update(actor=actor, organisation=existing, now=now, **fields):
+        summary.updated += 1
+    else:
+        summary.unchanged += 1
+
+
+def enhetsregisteret_import(
+    *, actor: Any | None, path: str, skip_invalid: bool = False, now: datetime | None = None
+) -> ImportSummary:
+    """Create or update organisations (by orgnr) from an Enhetsregisteret bulk file, in one transaction.
+
+    Any invalid row stops the import and nothing is stored, unless `skip_invalid`, which stores the valid rows
+    and reports the others. Rows that are neither public bodies nor supplier forms are skipped with a reason.
+    Raises ImportRejected (with the summary) when nothing was stored.
+    """
+    summary = ImportSummary(file=path)
+    seen: dict[str, int] = {}
+    try:
+        with transaction.atomic():
+            with open_maybe_gzip(path) as stream:
+                for row in rows_read(stream):
+                    if row.invalid:
+                        summary.invalid.append(ImportIssue(row.line, row.index, row.orgnr, row.invalid))
+                        continue
+                    if row.orgnr in seen:
+                        summary.invalid.append(
+                            ImportIssue(
+                                row.line,
+                                row.index,
+                                row.orgnr,
+                                f"Organisasjonsnummeret står også i elementet med indeks {seen[row.orgnr]}.",
+                            )
+                        )
+                        continue
+                    seen[row.orgnr] = row.index
+                    if row.skipped or row.enhet is None:
+                        summary.skipped.append(ImportIssue(row.line, row.index, row.orgnr, row.skipped))
+                        continue
+                    if not summary.invalid or skip_invalid:
+                        _store(actor, row.enhet, summary, now)
+            if summary.invalid and not skip_invalid:
+                raise ImportRejected(
+                    f"{len(summary.invalid)} ugyldige rader; ingenting er lagret (bruk --skip-invalid for å "
+                    "lagre de gyldige).",
+                    summary=summary,
+                )
+            audit_record(
+                actor=actor,
+                verb="enhetsregisteret.import",
+                data={
+                    "file": os.path.basename(path),
+                    "created": summary.created,
+                    "updated": summary.updated,
+                    "unchanged": summary.unchanged,
+                    "skipped": len(summary.skipped),
+                    "invalid": len(summary.invalid),
+                },
+                now=now,
+            )
+    except FileUnreadable as exc:
+        summary.created = summary.updated = summary.unchanged = 0
+        summary.error = f"linje {exc.line}: {exc.message}"
+        raise ImportRejected(f"{path}, {summary.error} Ingenting er lagret.", summary=summary) from exc
+    except ImportRejected:
+        summary.created = summary.updated = summary.unchanged = 0
+        raise
+    summary.stored = True
+    return summary
