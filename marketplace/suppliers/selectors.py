@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -16,11 +16,16 @@ from marketplace.suppliers.rules import is_current
 
 
 def supplier_list(*, framework_id: int | None = None) -> QuerySet[Organisation]:
-    """Suppliers with their contracts (framework, lot), contract count and published service count."""
+    """The register: suppliers holding a framework contract, and the partners reselling for them.
+
+    Each with its contracts (framework, lot), contract count and published service count. Other supplier-form
+    organisations (say, imported from Enhetsregisteret) are not listed until they hold a contract or partnership.
+    """
     contracts = Contract.objects.filter(supplier=OuterRef("pk"))
     services = Service.objects.filter(contract__supplier=OuterRef("pk"), status=ServiceStatus.PUBLISHED)
     queryset = (
         Organisation.objects.filter(kind=OrganisationKind.SUPPLIER)
+        .filter(Q(pk__in=Contract.objects.values("supplier")) | Q(pk__in=Reseller.objects.values("partner")))
         .annotate(
             contract_count=Coalesce(
                 Subquery(
