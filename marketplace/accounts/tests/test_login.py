@@ -78,7 +78,10 @@ def test_five_failures_lock_out_with_429_even_with_right_password(buyer_org, mak
         assert attempt(client, "ingrid", "feil-passord").status_code == 200
     fifth = attempt(client, "ingrid", "feil-passord")
     assert fifth.status_code == 429
-    assert "Kontoen er midlertidig sperret" in fifth.content.decode()
+    locked_page = fifth.content.decode()
+    assert "Kontoen er midlertidig sperret" in locked_page
+    assert "Det har vært 5 mislykkede innlogginger på rad for denne brukeren fra din adresse." in locked_page
+    assert "Prøv igjen om 15 minutter." in locked_page
     # Locked: the right password is refused too, and nobody is logged in.
     locked = attempt(client, "ingrid", PASSWORD)
     assert locked.status_code == 429
@@ -131,6 +134,13 @@ def test_login_page_hides_oidc_button_by_default():
     content = Client().get(LOGIN_URL).content.decode()
     assert "Logg inn med ID-porten" not in content
     assert Client().get("/konto/oidc/start/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_profile_requires_login():
+    response = Client().get("/konto/profil/")
+    assert response.status_code == 302
+    assert response["Location"] == "/konto/logg-inn/?next=/konto/profil/"
 
 
 # --- password change ----------------------------------------------------------------------------
