@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from marketplace.core.admin import StaffAdmin
 from marketplace.suppliers.models import MoU, Reseller
-from marketplace.suppliers.services import reseller_validate
+from marketplace.suppliers.services import problem_message, reseller_validate
 
 
 class ResellerAdminForm(forms.ModelForm):
@@ -27,7 +27,7 @@ class ResellerAdminForm(forms.ModelForm):
             valid_from=data.get("valid_from"),
             valid_to=data.get("valid_to"),
         ):
-            self.add_error(problem.field if problem.field in self.fields else None, problem.message)
+            self.add_error(problem.field if problem.field in self.fields else None, problem_message(problem))
         return data
 
 

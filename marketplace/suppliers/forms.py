@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Organisation
 from marketplace.suppliers import selectors
-from marketplace.suppliers.services import reseller_validate
+from marketplace.suppliers.services import problem_message, reseller_validate
 
 DATE_ERRORS = {"invalid": _("Skriv datoen som dd.mm.åååå.")}
 
@@ -83,7 +83,7 @@ class ResellerForm(StyledForm):
             valid_from=data.get("valid_from"),
             valid_to=data.get("valid_to"),
         ):
-            self.add_error(problem.field if problem.field in self.fields else None, problem.message)
+            self.add_error(problem.field if problem.field in self.fields else None, problem_message(problem))
         return data
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marketplace.accounts.models import Organisation, OrganisationKind
 from marketplace.accounts.services import organisation_create, organisation_update
@@ -22,6 +23,12 @@ from marketplace.suppliers.enhetsregisteret import Enhet, FileUnreadable, open_m
 from marketplace.suppliers.models import MoU, Reseller
 from marketplace.suppliers.permissions import can_create_mou, can_manage_resellers
 from marketplace.suppliers.rules import Problem, mou_problems, periods_overlap, reseller_problems
+
+
+def problem_message(problem: Problem) -> str:
+    """The rule message in the active language."""
+    text = gettext(problem.template)
+    return text % problem.params if problem.params else text
 
 
 def _raise_problems(problems: list[Problem]) -> None:
