@@ -172,6 +172,10 @@ OIDC_CREATE_USER = False
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
 if OIDC_ENABLED:
+    if not (OIDC_OP_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        raise ImproperlyConfigured(
+            "MPS_OIDC_ENABLED=1 needs MPS_OIDC_ISSUER, MPS_OIDC_CLIENT_ID and MPS_OIDC_CLIENT_SECRET"
+        )
     AUTHENTICATION_BACKENDS.append("marketplace.accounts.oidc.OidcBackend")
 
 # --- I18n / time ------------------------------------------------------------------------------
