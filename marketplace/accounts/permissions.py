@@ -45,4 +45,7 @@ def can_create_api_token(user: Any) -> bool:
 
 
 def can_revoke_api_token(user: Any, token: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and token.user_id == user.pk
+    """The owner; MPS admins (staff in the Django admin) may revoke anyone's token."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return token.user_id == user.pk or (bool(getattr(user, "is_staff", False)) and user.is_active)

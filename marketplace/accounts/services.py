@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketplace.accounts.models import ApiToken, Membership, Organisation, OrganisationKind, Role, User
+from marketplace.accounts.permissions import can_revoke_api_token
 from marketplace.accounts.rules import InvalidOrgnr, orgnr_clean, token_generate, token_hash, token_prefix
 from marketplace.core.audit import audit_record
 from marketplace.core.exceptions import NotFound, PermissionDenied, ValidationFailed
@@ -155,7 +156,8 @@ def api_token_create(
 
 @transaction.atomic
 def api_token_revoke(*, actor: Any | None, token: ApiToken, now: datetime | None = None) -> ApiToken:
-    if actor is not None and actor.pk != token.user_id:
+    """The owner (or MPS staff in the admin, or the system) withdraws a token."""
+    if actor is not None and not can_revoke_api_token(actor, token):
         raise NotFound("Fant ikke API-nøkkelen.")
     if token.revoked_at is None:
         token.revoked_at = now or timezone.now()

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from marketplace.accounts.models import Organisation, Role
+from marketplace.accounts.services import api_token_create
 from marketplace.catalogue.tests.factories import ContractFactory, ServiceFactory
 from marketplace.core.audit import audit_record
 from marketplace.core.models import AuditEvent
@@ -122,3 +123,35 @@ def test_reseller_admin_validates_like_the_service(staff_client, supplier_org):
     assert "En leverandør kan ikke være forhandler for seg selv." in page
     assert "Sluttdatoen kan ikke være før startdatoen." in page
     assert not Reseller.objects.exists()
+
+
+@pytest.mark.django_db
+def test_admin_revoke_action_uses_the_service(staff_client, buyer_org, make_member):
+    owner = make_member(buyer_org, Role.BUYER)
+    token, _ = api_token_create(actor=None, user=owner, organisation=buyer_org, name="x")
+    response = staff_client.post(
+        "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True
+    )
+    assert "1 API-nøkler er trukket tilbake." in response.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    event = AuditEvent.objects.get(verb="api_token.revoke")
+    assert event.actor_label == "dfo.admin"
+
+
+@pytest.mark.django_db
+def test_admin_password_change_is_audited(staff_client, buyer_org, make_member):
+    user = make_member(buyer_org, Role.BUYER)
+    response = staff_client.post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {
+            "password1": "Nytt-og-langt-passord-7",
+            "password2": "Nytt-og-langt-passord-7",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Nytt-og-langt-passord-7")
+    event = AuditEvent.objects.get(verb="admin.password_change")
+    assert (event.target_id, event.data) == (str(user.pk), {"username": user.username})
