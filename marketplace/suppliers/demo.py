@@ -1,7 +1,8 @@
 """Demo partners (resellers) and MoUs for the supplier register. Runs after the catalogue seeder.
 
-Works on whatever framework contracts exist: the first contracts (by framework, lot and rank) get two invented
-reseller partners — one agreement in force and one that has expired — and the first two contract suppliers a MoU.
+Works on whatever framework contracts exist and creates no organisations: for the first three contracts (by
+framework, lot and rank) two other suppliers without a contract on that lot become partners — one agreement in
+force and one that has expired — and the first two contract suppliers get a MoU with DFØ.
 Idempotent: existing agreements and MoUs are left alone.
 """
 
@@ -9,16 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from stdnum.no import orgnr as stdnum_orgnr
-
 from marketplace.accounts.models import Organisation, OrganisationKind
-from marketplace.accounts.services import organisation_create
 from marketplace.catalogue.models import Contract
 from marketplace.core.demo import DemoResult
 from marketplace.suppliers.models import MoU, Reseller
 from marketplace.suppliers.services import mou_create, reseller_create, today_local
 
-PARTNERS = [(1, "Fjordpartner AS"), (2, "Nordlys IT-forhandler AS")]
 MOUS = [
     (
         "Lisensvilkår for offentlig sektor",
@@ -31,65 +28,52 @@ MOUS = [
 ]
 
 
-def partner_orgnr(n: int) -> str:
-    base = 94_000_000 + n * 211
-    while True:
-        for check in range(10):
-            candidate = f"{base:08d}{check}"
-            if stdnum_orgnr.is_valid(candidate):
-                return candidate
-        base += 1
+def _partners_for(contract: Contract) -> list[Organisation]:
+    """Two suppliers that hold no contract on the contract's lot (stable order)."""
+    return list(
+        Organisation.objects.filter(kind=OrganisationKind.SUPPLIER)
+        .exclude(pk__in=Contract.objects.filter(lot=contract.lot).values("supplier"))
+        .order_by("name")[:2]
+    )
 
 
-def _partner(n: int, name: str, result: DemoResult) -> Organisation:
-    orgnr = partner_orgnr(n)
-    organisation = Organisation.objects.filter(orgnr=orgnr).first()
-    if organisation is None:
-        organisation = organisation_create(
-            actor=None, orgnr=orgnr, name=name, kind=OrganisationKind.SUPPLIER, organisation_form="AS"
-        )
-    result.organisations.append({"orgnr": orgnr, "name": organisation.name, "kind": organisation.kind})
-    return organisation
+def _ensure_reseller(
+    contract: Contract, partner: Organisation, valid_from: dt.date, valid_to: dt.date
+) -> None:
+    if valid_to < valid_from:
+        return
+    if Reseller.objects.filter(supplier=contract.supplier, partner=partner, lot=contract.lot).exists():
+        return
+    reseller_create(
+        actor=None,
+        supplier=contract.supplier,
+        partner=partner,
+        lot=contract.lot,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
 
 
 def seed(result: DemoResult) -> None:
-    partners = [_partner(n, name, result) for n, name in PARTNERS]
     today = today_local()
     contracts = list(
-        Contract.objects.select_related("supplier", "lot")
-        .exclude(supplier__in=partners)
-        .order_by("framework__name", "lot__number", "rank", "supplier__name")[:3]
+        Contract.objects.select_related("supplier", "lot").order_by(
+            "framework__name", "lot__number", "rank", "supplier__name"
+        )[:3]
     )
     for contract in contracts:
-        current_partner, expired_partner = partners
-        if not Reseller.objects.filter(
-            supplier=contract.supplier, partner=current_partner, lot=contract.lot
-        ).exists():
-            reseller_create(
-                actor=None,
-                supplier=contract.supplier,
-                partner=current_partner,
-                lot=contract.lot,
-                valid_from=max(contract.valid_from, today - dt.timedelta(days=180)),
-                valid_to=contract.valid_to,
+        partners = _partners_for(contract)
+        if len(partners) >= 1:  # in force: from half a year ago (or the contract start) to the contract end
+            start = max(contract.valid_from, today - dt.timedelta(days=180))
+            _ensure_reseller(contract, partners[0], start, contract.valid_to)
+        if len(partners) >= 2:  # expired a month ago
+            _ensure_reseller(
+                contract,
+                partners[1],
+                contract.valid_from,
+                min(contract.valid_to, today - dt.timedelta(days=30)),
             )
-        expired_from = contract.valid_from
-        expired_to = min(contract.valid_to, today - dt.timedelta(days=30))
-        if (
-            expired_to >= expired_from
-            and not Reseller.objects.filter(
-                supplier=contract.supplier, partner=expired_partner, lot=contract.lot
-            ).exists()
-        ):
-            reseller_create(
-                actor=None,
-                supplier=contract.supplier,
-                partner=expired_partner,
-                lot=contract.lot,
-                valid_from=expired_from,
-                valid_to=expired_to,
-            )
-    suppliers = []
+    suppliers: list[Organisation] = []
     for contract in contracts:
         if contract.supplier not in suppliers:
             suppliers.append(contract.supplier)

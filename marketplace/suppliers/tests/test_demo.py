@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 import time_machine
 
+from marketplace.accounts.models import Organisation
+from marketplace.accounts.tests.factories import SupplierFactory
 from marketplace.catalogue.tests.factories import ContractFactory, LotFactory
 from marketplace.core.demo import DemoResult
 from marketplace.core.models import AuditEvent
@@ -16,17 +18,28 @@ from marketplace.suppliers.models import MoU, Reseller
 @time_machine.travel(dt.datetime(2026, 6, 15, 10, tzinfo=dt.UTC), tick=False)
 def test_seed_adds_current_and_expired_resellers_and_mous_idempotently():
     lot = LotFactory(number=1)
-    ContractFactory(lot=lot, rank=1, valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2028, 12, 31))
-    ContractFactory(lot=lot, rank=2, valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2028, 12, 31))
+    first = ContractFactory(lot=lot, rank=1, supplier__name="Nordsky AS")
+    ContractFactory(lot=lot, rank=2, supplier__name="Fjellskyen AS")
+    ContractFactory(supplier__name="Atlanterhavet AS")  # another lot: may resell on this one
+    SupplierFactory(name="Bergen Datasenter AS")
+    organisations = Organisation.objects.count()
     result = DemoResult()
     demo.seed(result)
-    assert result.counts == {"resellers": 4, "mous": 2}
-    assert [o["name"] for o in result.organisations] == ["Fjordpartner AS", "Nordlys IT-forhandler AS"]
-    current = Reseller.objects.filter(partner__name="Fjordpartner AS")
-    assert {(r.valid_from, r.valid_to) for r in current} == {(dt.date(2025, 12, 17), dt.date(2028, 12, 31))}
-    expired = Reseller.objects.filter(partner__name="Nordlys IT-forhandler AS")
-    assert {(r.valid_from, r.valid_to) for r in expired} == {(dt.date(2025, 1, 1), dt.date(2026, 5, 16))}
-    assert MoU.objects.count() == 2
+    assert result.counts == {"resellers": 6, "mous": 2}
+    assert Organisation.objects.count() == organisations  # no new organisations
+    rows = {
+        (r.supplier.name, r.partner.name, r.valid_from, r.valid_to)
+        for r in Reseller.objects.select_related("supplier", "partner")
+    }
+    assert (
+        "Nordsky AS",
+        "Atlanterhavet AS",
+        dt.date(2025, 12, 17),
+        dt.date(2028, 12, 31),
+    ) in rows
+    assert ("Nordsky AS", "Bergen Datasenter AS", dt.date(2025, 1, 1), dt.date(2026, 5, 16)) in rows
+    assert sorted(MoU.objects.values_list("supplier__name", flat=True)) == ["Fjellskyen AS", "Nordsky AS"]
+    assert first.supplier.mous.get().title == "Lisensvilkår for offentlig sektor"
     events = AuditEvent.objects.count()
     demo.seed(DemoResult())
-    assert (Reseller.objects.count(), MoU.objects.count(), AuditEvent.objects.count()) == (4, 2, events)
+    assert (Reseller.objects.count(), MoU.objects.count(), AuditEvent.objects.count()) == (6, 2, events)
