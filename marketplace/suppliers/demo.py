@@ -1,8 +1,8 @@
 """Demo partners (resellers) and MoUs for the supplier register. Runs after the catalogue seeder.
 
-Works on whatever framework contracts exist and creates no organisations: for the first three contracts (by
-framework, lot and rank) two other suppliers without a contract on that lot become partners — one agreement in
-force and one that has expired — and the first two contract suppliers get a MoU with DFØ.
+Works on whatever framework contracts exist and creates no organisations: for the top contract (by lot and
+rank) of each of the first three frameworks, two other suppliers without a contract on that lot become
+partners — one agreement in force and one that has expired — and the first two of those suppliers get a MoU.
 Idempotent: existing agreements and MoUs are left alone.
 """
 
@@ -56,11 +56,16 @@ def _ensure_reseller(
 
 def seed(result: DemoResult) -> None:
     today = today_local()
-    contracts = list(
-        Contract.objects.select_related("supplier", "lot").order_by(
-            "framework__name", "lot__number", "rank", "supplier__name"
-        )[:3]
-    )
+    contracts: list[Contract] = []
+    seen_frameworks: set[int] = set()
+    for contract in Contract.objects.select_related("supplier", "lot").order_by(
+        "framework__name", "lot__number", "rank", "supplier__name"
+    ):
+        if contract.framework_id not in seen_frameworks:  # the top contract of each of three frameworks
+            seen_frameworks.add(contract.framework_id)
+            contracts.append(contract)
+        if len(contracts) == 3:
+            break
     for contract in contracts:
         partners = _partners_for(contract)
         if len(partners) >= 1:  # in force: from half a year ago (or the contract start) to the contract end
