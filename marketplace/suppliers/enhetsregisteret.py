@@ -146,10 +146,10 @@ def enhet_parse(obj: Any, *, line: int, index: int) -> Row:
     )
 
 
-def _pieces(stream: IO[bytes]) -> Iterator[tuple[bytes, bool]]:
-    """Chunks of at most CHUNK_BYTES that never span a newline; the flag says the piece ends a line."""
+def _pieces(stream: IO[bytes], chunk_bytes: int) -> Iterator[tuple[bytes, bool]]:
+    """Chunks of at most `chunk_bytes` that never span a newline; the flag says the piece ends a line."""
     while True:
-        chunk = stream.read(CHUNK_BYTES)
+        chunk = stream.read(chunk_bytes)
         if not chunk:
             return
         for piece in chunk.splitlines(keepends=True):
@@ -164,7 +164,7 @@ def open_maybe_gzip(path: str) -> IO[bytes]:
     return raw
 
 
-def rows_read(stream: IO[bytes]) -> Iterator[Row]:
+def rows_read(stream: IO[bytes], *, chunk_bytes: int = CHUNK_BYTES) -> Iterator[Row]:
     """Parse the array element by element (ijson push parser fed line by line, so positions are exact).
 
     Accepts a top-level array of `Enhet` or a HAL search result (`_embedded.enheter`).
@@ -207,7 +207,7 @@ def rows_read(stream: IO[bytes]) -> Iterator[Row]:
 
     has_content = False
     try:
-        for piece, ends_line in _pieces(stream):
+        for piece, ends_line in _pieces(stream, chunk_bytes):
             has_content = has_content or bool(piece.strip())
             if not has_content:
                 if ends_line:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from marketplace.accounts.models import Organisation, OrganisationKind
 from marketplace.accounts.tests.factories import OrganisationFactory
@@ -285,3 +287,30 @@ def test_command_text_output_on_invalid_rows():
 def test_command_missing_file():
     with pytest.raises(CommandError, match="Fant ikke filen"):
         call_command("import_enhetsregisteret", "/finnes/ikke.json")
+
+
+names = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    elements=st.lists(st.tuples(names, st.integers(0, 3)), min_size=1, max_size=8),
+    chunk=st.integers(1, 40),
+)
+def test_positions_survive_any_chunking_and_layout(elements, chunk):
+    """Elements pretty-printed with varying indents, read in tiny chunks (splitting tokens and UTF-8 characters)."""
+    parts, expected, line = [], [], 2
+    for index, (name, indent) in enumerate(elements):
+        text = json.dumps(
+            {"organisasjonsnummer": "920000010", "navn": name, "organisasjonsform": {"kode": "AS"}},
+            indent=indent or None,
+            ensure_ascii=False,
+        )
+        parts.append(text)
+        expected.append((line, index, name.strip()))
+        line += text.count("\n") + 1
+    body = ("[\n" + ",\n".join(parts) + "\n]\n").encode()
+    rows = list(rows_read(io.BytesIO(body), chunk_bytes=chunk))
+    assert [(r.line, r.index, r.enhet.name if r.enhet else None) for r in rows] == expected

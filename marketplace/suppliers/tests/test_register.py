@@ -473,3 +473,16 @@ def test_api_supplier_detail_with_resellers(register, supplier_org):
     missing = Client().get("/api/v1/suppliers/999999")
     assert missing.status_code == 404
     assert missing.json() == {"detail": "Fant ikke objektet.", "errors": []}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_detail_query_count(register, supplier_org, django_assert_max_num_queries):
+    for n in range(4):
+        Reseller.objects.create(
+            supplier=supplier_org,
+            partner=SupplierFactory(),
+            lot=register["cips_lot"],
+            valid_from=dt.date(2025, 1, 1 + n),
+        )
+    with django_assert_max_num_queries(12):
+        assert Client().get(f"/leverandorer/{supplier_org.pk}/").status_code == 200
