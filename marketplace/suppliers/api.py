@@ -135,7 +135,7 @@ def supplier_list(request: HttpRequest, filters: Query[SupplierFilter]) -> list[
 )
 def supplier_detail(request: HttpRequest, supplier_id: int) -> SupplierDetailOut:
     """One supplier with contracts, resellers (both directions) and MoUs."""
-    supplier = selectors.supplier_list().filter(pk=supplier_id).first()
+    supplier = selectors.supplier_list(registered_only=False).filter(pk=supplier_id).first()
     if supplier is None:
         raise Http404("Supplier not found")
     today = today_local()

@@ -15,17 +15,17 @@ from marketplace.suppliers.models import MoU, Reseller
 from marketplace.suppliers.rules import is_current
 
 
-def supplier_list(*, framework_id: int | None = None) -> QuerySet[Organisation]:
+def supplier_list(*, framework_id: int | None = None, registered_only: bool = True) -> QuerySet[Organisation]:
     """The register: suppliers holding a framework contract, and the partners reselling for them.
 
     Each with its contracts (framework, lot), contract count and published service count. Other supplier-form
-    organisations (say, imported from Enhetsregisteret) are not listed until they hold a contract or partnership.
+    organisations (say, imported from Enhetsregisteret) are not listed until they hold a contract or partnership;
+    `registered_only=False` includes them.
     """
     contracts = Contract.objects.filter(supplier=OuterRef("pk"))
     services = Service.objects.filter(contract__supplier=OuterRef("pk"), status=ServiceStatus.PUBLISHED)
     queryset = (
         Organisation.objects.filter(kind=OrganisationKind.SUPPLIER)
-        .filter(Q(pk__in=Contract.objects.values("supplier")) | Q(pk__in=Reseller.objects.values("partner")))
         .annotate(
             contract_count=Coalesce(
                 Subquery(
@@ -52,6 +52,10 @@ def supplier_list(*, framework_id: int | None = None) -> QuerySet[Organisation]:
         )
         .order_by("name")
     )
+    if registered_only:
+        queryset = queryset.filter(
+            Q(pk__in=Contract.objects.values("supplier")) | Q(pk__in=Reseller.objects.values("partner"))
+        )
     if framework_id is not None:
         queryset = queryset.filter(
             pk__in=Contract.objects.filter(framework_id=framework_id).values("supplier")

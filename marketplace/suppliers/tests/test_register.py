@@ -470,6 +470,9 @@ def test_api_supplier_detail_with_resellers(register, supplier_org):
     ]
     partner = Client().get(f"/api/v1/suppliers/{register['partner'].pk}").json()
     assert partner["resells_for"][0]["supplier"]["name"] == "Nordsky AS"
+    unlisted = SupplierFactory(name="Ny leverandør AS")  # no contract yet: not in the list, but has a record
+    assert unlisted.pk not in [s["id"] for s in Client().get("/api/v1/suppliers").json()]
+    assert Client().get(f"/api/v1/suppliers/{unlisted.pk}").json()["contracts"] == []
     missing = Client().get("/api/v1/suppliers/999999")
     assert missing.status_code == 404
     assert missing.json() == {"detail": "Fant ikke objektet.", "errors": []}
