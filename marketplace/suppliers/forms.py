@@ -44,6 +44,7 @@ class ResellerForm(StyledForm):
     partner = forms.ModelChoiceField(
         label=_("Forhandler"),
         queryset=Organisation.objects.none(),
+        empty_label=_("Velg forhandler"),
         error_messages={
             "required": _("Velg forhandleren."),
             "invalid_choice": _("Velg en forhandler fra listen."),
@@ -52,6 +53,7 @@ class ResellerForm(StyledForm):
     lot = forms.ModelChoiceField(
         label=_("Delkontrakt"),
         queryset=Organisation.objects.none(),
+        empty_label=_("Velg delkontrakt"),
         error_messages={
             "required": _("Velg delkontrakten."),
             "invalid_choice": _("Velg en delkontrakt leverandøren har kontrakt på."),
