@@ -157,11 +157,12 @@ def _pieces(stream: IO[bytes], chunk_bytes: int) -> Iterator[tuple[bytes, bool]]
 
 
 def open_maybe_gzip(path: str) -> IO[bytes]:
-    raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
-    magic = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
+    """The file as bytes, decompressed when it starts with the gzip magic number (whatever its name)."""
+    with open(path, "rb") as probe:
+        magic = probe.read(2)
     if magic == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
-    return raw
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
 
 
 def rows_read(stream: IO[bytes], *, chunk_bytes: int = CHUNK_BYTES) -> Iterator[Row]:
