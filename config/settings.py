@@ -129,7 +129,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "marketplace.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -150,10 +150,33 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 # OIDC log-in (ID-porten style); off unless MPS_OIDC_ENABLED=1.
+# Endpoints default to ID-porten's paths under the issuer; each can be set on its own.
+# Only users whose oidc_subject matches the token's `sub` (or `pid`) may log in; no accounts are created.
 OIDC_ENABLED = env_bool("MPS_OIDC_ENABLED", False)
 OIDC_RP_CLIENT_ID = os.environ.get("MPS_OIDC_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = os.environ.get("MPS_OIDC_CLIENT_SECRET", "")
-OIDC_OP_ISSUER = os.environ.get("MPS_OIDC_ISSUER", "")
+OIDC_OP_ISSUER = os.environ.get("MPS_OIDC_ISSUER", "").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = (
+    os.environ.get("MPS_OIDC_AUTHORIZATION_ENDPOINT") or f"{OIDC_OP_ISSUER}/authorize"
+)
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("MPS_OIDC_TOKEN_ENDPOINT") or f"{OIDC_OP_ISSUER}/token"
+OIDC_OP_USER_ENDPOINT = os.environ.get("MPS_OIDC_USERINFO_ENDPOINT") or f"{OIDC_OP_ISSUER}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("MPS_OIDC_JWKS_ENDPOINT") or f"{OIDC_OP_ISSUER}/jwks.json"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("MPS_OIDC_SCOPES", "openid profile")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {
+    "acr_values": os.environ.get("MPS_OIDC_ACR_VALUES", "idporten-loa-substantial")
+}
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+if OIDC_ENABLED:
+    if not (OIDC_OP_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        raise ImproperlyConfigured(
+            "MPS_OIDC_ENABLED=1 needs MPS_OIDC_ISSUER, MPS_OIDC_CLIENT_ID and MPS_OIDC_CLIENT_SECRET"
+        )
+    AUTHENTICATION_BACKENDS.append("marketplace.accounts.oidc.OidcBackend")
 
 # --- I18n / time ------------------------------------------------------------------------------
 LANGUAGE_CODE = "nb"

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,9 +14,6 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("marketplace.core.urls")),
 ]
-
-if settings.OIDC_ENABLED:
-    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler403 = "marketplace.core.views.handler403"
 handler404 = "marketplace.core.views.handler404"

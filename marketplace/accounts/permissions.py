@@ -42,3 +42,10 @@ def can_manage_organisation(user: Any, organisation: Any) -> bool:
 
 def can_create_api_token(user: Any) -> bool:
     return active_organisation(user) is not None and bool(active_roles(user))
+
+
+def can_revoke_api_token(user: Any, token: Any) -> bool:
+    """The owner; MPS admins (staff in the Django admin) may revoke anyone's token."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return token.user_id == user.pk or (bool(getattr(user, "is_staff", False)) and user.is_active)

@@ -1,23 +1,42 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from marketplace.catalogue import selectors
+from marketplace.accounts.permissions import active_organisation
+from marketplace.catalogue import framework_selectors
+from marketplace.catalogue.framework_permissions import can_call_off_framework, is_participant
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalogue/home.html", {"frameworks": selectors.framework_list()})
+    frameworks = framework_selectors.framework_list_with_counts()
+    return render(request, "catalogue/home.html", {"frameworks": frameworks, "today": timezone.localdate()})
 
 
 @require_GET
 def framework_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalogue/framework_list.html", {"frameworks": selectors.framework_list()})
+    frameworks = framework_selectors.framework_list_with_counts()
+    return render(
+        request, "catalogue/framework_list.html", {"frameworks": frameworks, "today": timezone.localdate()}
+    )
 
 
 @require_GET
 def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    framework = get_object_or_404(selectors.framework_list(), pk=pk)
-    return render(request, "catalogue/framework_detail.html", {"framework": framework})
+    framework = framework_selectors.framework_get(pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "catalogue/framework_detail.html",
+        {
+            "framework": framework,
+            "today": today,
+            "organisation": active_organisation(request.user),
+            "is_participant": is_participant(request.user, framework),
+            "can_call_off": can_call_off_framework(request.user, framework, today=today),
+            "criteria_total": sum(c.weight_percent for c in framework.criteria.all()),
+        },
+    )
