@@ -159,6 +159,10 @@ class E2EServer:
                 with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback http
                     body = json.loads(response.read())
                     if response.status == 200 and body.get("status") == "ok":
+                        if body.get("database") != self.vendor:
+                            raise RuntimeError(
+                                f"e2e server runs on {body.get('database')}, expected {self.vendor}"
+                            )
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
                 pass
