@@ -4,7 +4,7 @@
 - `demo_users` (session): what `seed_demo --format json` created, as `DemoUsers`.
 - `browser` (session): Debian's Chromium through Playwright; never a downloaded browser.
 - `page` (function): a fresh context (no cookies), Norwegian locale, base URL = the e2e server, so
-  `page.goto("/tjenester/")` works.
+  `page.goto("/tjenester/")` works; the test fails if Chromium reports a CSP violation or a JavaScript error.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from tests.e2e.helpers import DemoUsers
+from tests.e2e.helpers import DemoUsers, watch_for_problems
 from tests.e2e.server import E2EServer
 
 CHROMIUM = os.environ.get("MPS_E2E_CHROMIUM", "/usr/bin/chromium")
@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 HERE = Path(__file__).resolve().parent
 
@@ -86,5 +87,9 @@ def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A page that also fails the test on a CSP violation or an uncaught JavaScript error."""
+    page = context.new_page()
+    problems = watch_for_problems(page)
+    yield page
+    assert problems == [], "\n".join(problems)

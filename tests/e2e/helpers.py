@@ -12,11 +12,12 @@ of the e2e server) and, if it needs people, `demo_users`:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.e2e.server import REPO_ROOT
 
@@ -69,6 +70,34 @@ def switch_language(page: Page, code: str) -> None:
     label = {"en": "English", "nb": "Norsk"}[code]
     page.locator("header").get_by_role("button", name=label).click()
     expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+def watch_for_problems(page: Page) -> list[str]:
+    """Collect CSP violations and uncaught JavaScript errors on the page into the returned (live) list."""
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and (
+            "Content Security Policy" in message.text or "Refused to" in message.text
+        ):
+            problems.append(f"CSP: {message.text} ({page.url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error} ({page.url})"))
+    return problems
+
+
+def htmx_settle(page: Page) -> None:
+    """Wait until no htmx request is in flight (htmx marks the requesting element with .htmx-request)."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def download(page: Page, action: Callable[[], None]) -> tuple[str, bytes]:
+    """Run `action` (e.g. a click on an export button) and return the downloaded file's name and bytes."""
+    with page.expect_download() as info:
+        action()
+    downloaded = info.value
+    return downloaded.suggested_filename, Path(downloaded.path()).read_bytes()
 
 
 @cache

@@ -9,9 +9,9 @@ from collections import Counter, deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from playwright.sync_api import APIRequestContext, ConsoleMessage, Page
+from playwright.sync_api import APIRequestContext, BrowserContext, ConsoleMessage, Page
 
-from tests.e2e.helpers import login_as
+from tests.e2e.helpers import login_as, watch_for_problems
 from tests.security_html import csp_findings, html_findings
 
 SKIP_PREFIXES = ("/admin/", "/api/", "/i18n/", "/static/", "/konto/logg-ut/", "/oidc/")
@@ -130,3 +130,25 @@ def test_chromium_reports_no_csp_violation(page: Page) -> None:
     page.locator(".swagger-ui .info").wait_for()
     login_as(page, "radgiver")
     assert messages == []
+
+
+def test_page_watch_catches_inline_script_and_errors(context: BrowserContext) -> None:
+    """What the `page` fixture relies on: an injected inline script is refused and reported."""
+    page = context.new_page()
+    problems = watch_for_problems(page)
+    page.goto("/tilgjengelighet/")
+    page.evaluate(
+        """() => {
+            const script = document.createElement('script');
+            script.textContent = 'window.injected = true';
+            document.body.append(script);
+        }"""
+    )
+    page.evaluate("() => { setTimeout(() => { throw new Error('boom'); }, 0); }")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.injected === undefined") is True
+    assert len(problems) == 2, problems
+    assert problems[0].startswith(
+        "CSP: Executing inline script violates the following Content Security Policy"
+    )
+    assert problems[1].startswith("JavaScript error: boom")
