@@ -45,7 +45,8 @@ def e2e_server() -> Iterator[E2EServer]:
     server = E2EServer()
     server.start()
     sys.stderr.write(
-        f"\n[e2e] server on {server.base_url} ({server.vendor}) ready in {server.seconds_to_start:.1f} s\n"
+        f"\n[e2e] server on {server.base_url} ({server.vendor}, DEBUG={int(server.debug)}) "
+        f"ready in {server.seconds_to_start:.1f} s\n"
     )
     try:
         yield server

@@ -1,17 +1,21 @@
 """A real Markedsplassen server for the browser tests, on its own fresh database.
 
 `E2EServer.start()` creates the database (a SQLite file in a temp dir, or — when DATABASE_URL is set — a
-separate PostgreSQL database `<name>_e2e` that is dropped again on stop), runs `migrate` and
-`seed_demo --format json` in subprocesses, then serves the app with `runserver --noreload` on 127.0.0.1 and a
-free port, and waits until /healthz answers. The server runs with `config.settings` (not the test settings):
-argon2 hashes, django-axes, CSP, whitenoise — what a user gets.
-Set MPS_E2E_KEEP=1 to keep the temp dir (SQLite file, server.log) after the run.
+separate PostgreSQL database `<name>_e2e` that is dropped again on stop), runs `compilemessages`, `collectstatic`,
+`migrate` and `seed_demo --format json` in subprocesses, then serves the app with `runserver --noreload` on
+127.0.0.1 and a free port, and waits until /healthz answers from the expected database.
+
+The server runs the production configuration (`config.settings` with DEBUG=0: argon2, django-axes, CSP,
+whitenoise with the hashed manifest storage, secure cookies — Chromium accepts those on 127.0.0.1 — and the
+site's own error pages), not the test settings. Only background tasks run immediately instead of in a worker.
+MPS_E2E_DEBUG=1 runs it with DEBUG=1 instead; MPS_E2E_KEEP=1 keeps the temp dir (database, server.log).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -31,6 +35,22 @@ from psycopg import sql
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MANAGE = REPO_ROOT / "manage.py"
 START_TIMEOUT_SECONDS = 60.0
+# Settings from the caller's environment that would change what the server under test is.
+IGNORED_ENVIRONMENT = {
+    "DATABASE_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "REDIS_URL",
+    "SQLITE_PATH",
+    "MPS_DATA_DIR",
+    "MPS_STATIC_ROOT",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "MPS_SSL_REDIRECT",
+    "MPS_BEHIND_PROXY",
+    "MPS_OIDC_ENABLED",
+    "MPS_TASKS_BACKEND",
+}
 
 
 def free_port() -> int:
@@ -77,6 +97,8 @@ class E2EServer:
     demo: dict[str, Any] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     seconds_to_start: float = 0.0
+    debug: bool = field(default_factory=lambda: os.environ.get("MPS_E2E_DEBUG", "") == "1")
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(40))
 
     @property
     def base_url(self) -> str:
@@ -91,22 +113,23 @@ class E2EServer:
         return "postgresql" if self.database_url else "sqlite"
 
     def env(self) -> dict[str, str]:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL", "SQLITE_PATH"}
-        }
+        env = {key: value for key, value in os.environ.items() if key not in IGNORED_ENVIRONMENT}
         env.update(
             {
                 "DJANGO_SETTINGS_MODULE": "config.settings",
-                "DEBUG": "1",
+                "DEBUG": "0",
+                "SECRET_KEY": self.secret_key,
+                "ALLOWED_HOSTS": "127.0.0.1",
                 "PYTHONUNBUFFERED": "1",
                 "MPS_DATA_DIR": str(self.workdir),
+                "MPS_STATIC_ROOT": str(self.workdir / "static"),
                 "SQLITE_PATH": str(self.workdir / "e2e.sqlite3"),
                 "MPS_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                 "LOG_LEVEL": "WARNING",
             }
         )
+        if self.debug:
+            env["DEBUG"] = "1"
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
         return env
@@ -129,12 +152,22 @@ class E2EServer:
         return completed.stdout
 
     def start(self) -> None:
+        """Prepare and start; on any failure, clean up (process, database, temp dir) and re-raise."""
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
         started = time.monotonic()
         source_url = os.environ.get("DATABASE_URL", "")
         if source_url:
             self.database_url = e2e_database_url(source_url)
             pg_database_recreate(self.database_url)
         self.manage("compilemessages", "--ignore=.venv/*", "--ignore=frontend/*", "-v0")
+        if not self.debug:
+            self.manage("collectstatic", "--no-input", "-v0")
         self.manage("migrate", "--no-input", "-v0")
         self.demo = json.loads(self.manage("seed_demo", "--format", "json"))
         self.port = free_port()
@@ -167,7 +200,6 @@ class E2EServer:
             except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
                 pass
             time.sleep(0.2)
-        self.stop()
         raise RuntimeError(
             f"e2e server did not answer {url} within {START_TIMEOUT_SECONDS:.0f} s:\n{self.log_tail()}"
         )

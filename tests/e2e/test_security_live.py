@@ -113,6 +113,15 @@ def test_static_assets_are_served_by_the_app(page: Page, base_url: str) -> None:
     assert request.get(base_url + "/static/vendor/finnes-ikke.js").status == 404
 
 
+def test_unknown_page_gets_the_site_404_page(page: Page, base_url: str) -> None:
+    response = page.context.request.get(base_url + "/finnes-ikke/")
+    assert response.status == 404
+    html = response.text()
+    assert "<title>Fant ikke siden – Markedsplassen</title>" in html
+    assert html_findings(html, urlsplit(base_url).netloc) == []
+    assert csp_findings(response.headers.get("content-security-policy")) == []
+
+
 def test_chromium_reports_no_csp_violation(page: Page) -> None:
     messages: list[str] = []
 
