@@ -156,3 +156,9 @@ def assert_no_serious_axe_violations(page: Page, *, exclude: Iterable[str] = ())
     blocking = [v for v in result["violations"] if v.get("impact") in BLOCKING_IMPACTS]
     assert not blocking, format_violations(blocking, page.url)
     return result
+
+
+def choose_organisation(page: Page, name: str) -> None:
+    """Act for another of the user's organisations via the header's switch (auto-submits with JavaScript)."""
+    page.get_by_label("Virksomhet du handler for").select_option(label=name)
+    expect(page.get_by_role("status")).to_contain_text(f"Du handler nå for {name}.")
