@@ -12,10 +12,11 @@ of the e2e server) and, if it needs people, `demo_users`:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from playwright.sync_api import ConsoleMessage, Page, expect
 
@@ -34,7 +35,7 @@ class DemoUsers:
     def __init__(self, rows: Sequence[dict[str, Any]]) -> None:
         self.rows = list(rows)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)
 
     def get(self, username: str) -> dict[str, Any]:
@@ -52,8 +53,8 @@ class DemoUsers:
 
 
 def login_as(page: Page, username: str, password: str = DEMO_PASSWORD, *, next_path: str = "/") -> None:
-    """Log in through the real form and wait until the header shows the log-out button."""
-    page.goto(f"{LOGIN_PATH}?next={next_path}")
+    """Log in through the real form (from a logged-out context) and wait for the header's log-out button."""
+    page.goto(f"{LOGIN_PATH}?next={quote(next_path)}")
     page.get_by_label("Brukernavn").fill(username)
     page.get_by_label("Passord", exact=True).fill(password)
     page.locator("main").get_by_role("button", name="Logg inn").click()
