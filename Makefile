@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-unit test-e2e check lint format install assets messages run worker clean help
+.PHONY: demo test test-unit test-e2e check lint format install assets messages messages-update run worker clean help
 
 help:
 	@echo "make demo   - install, build, migrate, load demo data and serve http://$(HOST):$(PORT) (SQLite)"
@@ -29,10 +29,19 @@ frontend/build/.built: frontend/node_modules/.installed frontend/build.mjs
 	cd frontend && node build.mjs
 	touch $@
 
-# gettext's msgfmt compiles the translations; install it from Debian when missing (root on these machines).
+# gettext's msgfmt compiles the translations (.po -> .mo); install it from Debian when missing (root here).
 messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 	$(PY) manage.py compilemessages --ignore='.venv/*' --ignore='frontend/*' -v0
+
+# Re-extract the Bokmål source strings into locale/en/LC_MESSAGES/django.po; then translate every new entry
+# (tests/test_i18n.py fails on untranslated or fuzzy entries). Same options as the test uses.
+MAKEMESSAGES_OPTS := -l en --no-wrap --add-location=file --no-obsolete \
+	--ignore='.venv/*' --ignore='node_modules/*' --ignore='frontend/*' --ignore='tests/*' \
+	--ignore='benchmarks/*' --ignore='var/*' --ignore='docs/*'
+messages-update: $(VENV)/.installed
+	@command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+	$(PY) manage.py makemessages $(MAKEMESSAGES_OPTS)
 
 install: $(VENV)/.installed frontend/build/.built messages
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "ninja",  # serves the API docs' Swagger UI from its static files, not from a CDN
     "marketplace.core",
     "marketplace.accounts",
     "marketplace.catalogue",
