@@ -1,0 +1,277 @@
+"""Full-text search: one interface, two backends chosen by `connection.vendor`.
+
+- PostgreSQL: a stored tsvector (`norwegian` + `english` configurations for title and body, `simple` for the
+  compound-word parts) with a GIN index; ranking with `ts_rank`.
+- SQLite: an FTS5 table (unicode61 tokenizer, diacritics kept so æ/ø/å stay letters of their own); ranking with
+  `bm25`; every typed word is a prefix query after a light Norwegian/English suffix strip, so "tjenester" finds
+  "tjeneste" and "lagr" finds "lagring".
+
+On both, compound words are split at index time against a small vocabulary of Norwegian head words, so a search
+for "lagring" also finds "skylagring" (`compound_parts`).
+
+User input never reaches the query language as syntax: it is cut into letter/digit runs (`search_terms`) and
+each run is quoted; anything else (quotes, `*`, `NEAR(`, `OR`, `:`, `&`, `!`) is either dropped or becomes a plain
+word. Empty or garbage input gives no terms, and `search_filter` then matches nothing.
+
+The index lives in `core_searchentry` (model `SearchEntry`); apps write it with `search_index_update`,
+`search_index_remove` and `search_index_replace_all` and read with `search_filter` and `search_ranked_ids`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import connection, models, transaction
+from django.db.models.expressions import RawSQL
+
+from marketplace.core.models import SearchEntry
+
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 40
+
+_TERM_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Norwegian head words that often end a compound ("sky|lagring", "drifts|tjeneste", "sikkerhets|overvåking").
+# A word ending in one of these (optionally inflected) also indexes the head word itself.
+COMPOUND_HEADS: tuple[str, ...] = (
+    "adgang",
+    "analyse",
+    "applikasjon",
+    "arkiv",
+    "avtale",
+    "beredskap",
+    "beskyttelse",
+    "database",
+    "data",
+    "deteksjon",
+    "drift",
+    "forvaltning",
+    "håndtering",
+    "identitet",
+    "infrastruktur",
+    "kontroll",
+    "kopi",
+    "kostnad",
+    "kurs",
+    "lagring",
+    "lisens",
+    "løsning",
+    "maskin",
+    "migrering",
+    "nettverk",
+    "opplæring",
+    "overvåking",
+    "plattform",
+    "portal",
+    "rådgivning",
+    "risiko",
+    "sikkerhet",
+    "skanning",
+    "sky",
+    "styring",
+    "støtte",
+    "system",
+    "testing",
+    "tilgang",
+    "tjeneste",
+    "trening",
+    "varsling",
+    "verktøy",
+)
+_INFLECTIONS = ("", "e", "en", "er", "ene", "et", "a", "s", "r")
+
+# Suffixes stripped from typed words before a prefix query (longest first). Only words longer than
+# `len(suffix) + 3` are touched, so short words stay as typed.
+_STEM_SUFFIXES = ("ene", "ane", "er", "en", "et", "ar", "es", "e", "s")
+
+
+def search_terms(q: str | None) -> list[str]:
+    """The words of a user's query: lower-cased letter/digit runs, de-duplicated, at most MAX_TERMS."""
+    if not q:
+        return []
+    terms: list[str] = []
+    for match in _TERM_RE.findall(q.lower()):
+        term = match[:MAX_TERM_LENGTH]
+        if term not in terms:
+            terms.append(term)
+        if len(terms) == MAX_TERMS:
+            break
+    return terms
+
+
+def light_stem(term: str) -> str:
+    """Strip one common Norwegian/English inflection ending: tjenester → tjenest, lagringen → lagring."""
+    for suffix in _STEM_SUFFIXES:
+        if term.endswith(suffix) and len(term) - len(suffix) >= 4:
+            if suffix == "s" and term.endswith("ss"):
+                return term
+            return term[: -len(suffix)]
+    return term
+
+
+_HEAD_FORMS: dict[str, str] = {head + ending: head for head in COMPOUND_HEADS for ending in _INFLECTIONS}
+_MIN_MODIFIER = 2  # a compound's first part has at least this many letters
+
+
+def compound_parts(text: str) -> list[str]:
+    """Head words of the compounds in `text`: "Skylagring og driftstjenester" → ["lagring", "tjeneste"]."""
+    found: set[str] = set()
+    for word in set(_TERM_RE.findall(text.lower())):
+        for start in range(_MIN_MODIFIER, len(word) - 2):
+            head = _HEAD_FORMS.get(word[start:])
+            if head is not None:
+                found.add(head)
+                break
+    return sorted(found)
+
+
+def fts5_query(terms: list[str]) -> str:
+    """An FTS5 MATCH expression: every term quoted and prefix-matched, all terms required (AND)."""
+    parts = []
+    for term in terms:
+        stem = light_stem(term)
+        quoted = '"' + stem.replace('"', '""') + '"'
+        parts.append(quoted + "*" if len(stem) >= 2 else quoted)
+    return " ".join(parts)
+
+
+def tsquery_operands(terms: list[str]) -> list[str]:
+    """One to_tsquery operand per term: the quoted term as a prefix (`'term':*`)."""
+    return ["'" + term.replace("'", "''").replace("\\", "") + "':*" for term in terms]
+
+
+def _pg_tsquery_sql(terms: list[str]) -> tuple[str, list[str]]:
+    """SQL for the query: per term (norwegian OR english OR simple), all terms ANDed."""
+    pieces = []
+    params: list[str] = []
+    for operand in tsquery_operands(terms):
+        pieces.append(
+            "(to_tsquery('norwegian'::regconfig, %s) || to_tsquery('english'::regconfig, %s)"
+            " || to_tsquery('simple'::regconfig, %s))"
+        )
+        params += [operand, operand, operand]
+    return "(" + " && ".join(pieces) + ")", params
+
+
+def _vendor() -> str:
+    return connection.vendor
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    kind: str
+    object_id: int
+    title: str
+    body: str
+
+
+def _entry(document: SearchDocument) -> SearchEntry:
+    return SearchEntry(
+        kind=document.kind,
+        object_id=document.object_id,
+        title=document.title,
+        body=document.body,
+        extra=" ".join(compound_parts(f"{document.title} {document.body}")),
+    )
+
+
+def search_index_update(*, kind: str, object_id: int, title: str, body: str) -> None:
+    """Add or replace the index entry of one object."""
+    entry = _entry(SearchDocument(kind=kind, object_id=object_id, title=title, body=body))
+    SearchEntry.objects.update_or_create(
+        kind=kind,
+        object_id=object_id,
+        defaults={"title": entry.title, "body": entry.body, "extra": entry.extra},
+    )
+
+
+def search_index_remove(*, kind: str, object_id: int) -> None:
+    SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
+
+
+def search_index_replace_all(
+    *, kind: str, documents: Iterable[SearchDocument], batch_size: int = 1000
+) -> int:
+    """Replace every entry of `kind` with `documents` in one transaction. Returns how many were written."""
+    written = 0
+    with transaction.atomic():
+        SearchEntry.objects.filter(kind=kind).delete()
+        batch: list[SearchEntry] = []
+        for document in documents:
+            batch.append(_entry(document))
+            if len(batch) >= batch_size:
+                SearchEntry.objects.bulk_create(batch)
+                written += len(batch)
+                batch = []
+        if batch:
+            SearchEntry.objects.bulk_create(batch)
+            written += len(batch)
+    return written
+
+
+def _match_sql(terms: list[str], kind: str) -> tuple[str, list[Any]]:
+    """SQL selecting the object ids of `kind` that match all terms."""
+    if _vendor() == "postgresql":
+        tsquery, params = _pg_tsquery_sql(terms)
+        return (
+            f"SELECT e.object_id FROM core_searchentry e WHERE e.kind = %s AND e.document @@ {tsquery}",  # noqa: S608 - fixed SQL text; user input only as parameters
+            [kind, *params],
+        )
+    return (
+        "SELECT e.object_id FROM core_searchentry_fts JOIN core_searchentry e ON e.id = core_searchentry_fts.rowid"
+        " WHERE core_searchentry_fts MATCH %s AND e.kind = %s",
+        [fts5_query(terms), kind],
+    )
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def search_filter(queryset: models.QuerySet[M], q: str | None, *, kind: str) -> models.QuerySet[M]:
+    """Restrict `queryset` to objects whose index entry of `kind` matches every word of `q`.
+
+    A blank `q` leaves the queryset as it is; a `q` with no usable words (only punctuation) matches nothing.
+    """
+    if q is None or not q.strip():
+        return queryset
+    terms = search_terms(q)
+    if not terms:
+        return queryset.none()
+    sql, params = _match_sql(terms, kind)
+    return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL text; user input only as parameters
+
+
+def search_ranked_ids(
+    queryset: models.QuerySet[Any], q: str, *, kind: str, offset: int, limit: int
+) -> list[int]:
+    """Ids of one page of the objects in `queryset` that match `q`, best match first (ties by id).
+
+    One query: the index is joined with `queryset` (any filters) as a sub-select, ranked by `ts_rank` on
+    PostgreSQL and `bm25` on SQLite (title weighs more than body, body more than compound parts).
+    """
+    terms = search_terms(q)
+    if not terms:
+        return []
+    inner_sql, inner_params = queryset.order_by().values("pk").query.sql_with_params()
+    if _vendor() == "postgresql":
+        tsquery, tsparams = _pg_tsquery_sql(terms)
+        sql = (
+            "SELECT e.object_id FROM core_searchentry e"  # noqa: S608 - fixed SQL text; user input only as parameters
+            f" WHERE e.kind = %s AND e.document @@ {tsquery} AND e.object_id IN ({inner_sql})"
+            f" ORDER BY ts_rank(e.document, {tsquery}) DESC, e.object_id LIMIT %s OFFSET %s"
+        )
+        params: list[Any] = [kind, *tsparams, *inner_params, *tsparams, limit, offset]
+    else:
+        sql = (
+            "SELECT e.object_id FROM core_searchentry_fts"  # noqa: S608 - fixed SQL text; user input only as parameters
+            " JOIN core_searchentry e ON e.id = core_searchentry_fts.rowid"
+            f" WHERE core_searchentry_fts MATCH %s AND e.kind = %s AND e.object_id IN ({inner_sql})"
+            " ORDER BY bm25(core_searchentry_fts, 10.0, 2.0, 1.0), e.object_id LIMIT %s OFFSET %s"
+        )
+        params = [fts5_query(terms), kind, *inner_params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
