@@ -1,0 +1,283 @@
+"""The service register in the full-text index, and the search parameters of /tjenester/ and the API.
+
+`service_index_refresh(service)` keeps one service's entry current: published services are indexed, anything
+else is removed. The listing services call it when a service is published, approved or withdrawn; seed data may
+call it too. `services_reindex()` rebuilds the whole index (`mps reindex`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import nh3
+from django import forms
+from django.db.models import Prefetch
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.catalogue.models import (
+    Certification,
+    CertificationScheme,
+    CyberxPhase,
+    DataLocation,
+    DataResidency,
+    PriceModel,
+    Service,
+    ServiceModel,
+    ServiceStatus,
+    SubProcessor,
+)
+from marketplace.core.search import (
+    SearchDocument,
+    search_index_remove,
+    search_index_replace_all,
+    search_index_update,
+)
+
+SEARCH_KIND = "service"
+PAGE_SIZE = 20
+MAX_COMPARE = 4
+MIN_COMPARE = 2
+
+# Country names (nb, en) for the data locations that occur in the register, so "Norge", "Norway", "Irland" find
+# services by where their data is.
+COUNTRY_NAMES: dict[str, tuple[str, str]] = {
+    "NO": ("Norge", "Norway"),
+    "SE": ("Sverige", "Sweden"),
+    "DK": ("Danmark", "Denmark"),
+    "FI": ("Finland", "Finland"),
+    "IS": ("Island", "Iceland"),
+    "DE": ("Tyskland", "Germany"),
+    "NL": ("Nederland", "Netherlands"),
+    "IE": ("Irland", "Ireland"),
+    "FR": ("Frankrike", "France"),
+    "BE": ("Belgia", "Belgium"),
+    "AT": ("Østerrike", "Austria"),
+    "PL": ("Polen", "Poland"),
+    "ES": ("Spania", "Spain"),
+    "IT": ("Italia", "Italy"),
+    "GB": ("Storbritannia", "United Kingdom"),
+    "US": ("USA", "United States"),
+    "CH": ("Sveits", "Switzerland"),
+    "IN": ("India", "India"),
+}
+
+
+def _both_languages(value: object) -> str:
+    """A lazily translated label in Bokmål and English ("Rådgivning Advisory"), so either language finds it."""
+    labels = []
+    for language in ("nb", "en"):
+        with translation.override(language):
+            label = str(value)
+        if label not in labels:
+            labels.append(label)
+    return " ".join(labels)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of (sanitised) HTML: every tag removed, entities kept as text."""
+    text = nh3.clean(html, tags=set(), attributes={})
+    return " ".join(text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").split())
+
+
+def service_search_text(service: Service) -> tuple[str, str]:
+    """(title, body) to index for a service; related rows are read from prefetched caches when present."""
+    contract = service.contract
+    parts: list[str] = [
+        service.summary,
+        html_to_text(service.description),
+        contract.supplier.name,
+        contract.framework.name,
+        contract.framework.reference,
+        contract.lot.title,
+        _both_languages(ServiceModel(service.service_model).label),
+        _both_languages(PriceModel(service.price_model).label) if service.price_model else "",
+        service.export_formats,
+    ]
+    if service.cyberx_phase:
+        parts.append(_both_languages(CyberxPhase(service.cyberx_phase).label))
+    if service.is_cloud_service:
+        parts.append("skytjeneste cloud service")  # index keywords in both languages, not UI text
+    for certification in service.certifications.all():
+        parts.append(CertificationScheme(certification.scheme).label)
+    countries: list[str] = []
+    for location in service.data_locations.all():
+        if location.country not in countries:
+            countries.append(location.country)
+        if location.region:
+            parts.append(location.region)
+    for processor in service.sub_processors.all():
+        parts.append(processor.name)
+    for country in countries:
+        parts.append(" ".join((country, *COUNTRY_NAMES.get(country, ()))))
+    return service.name, " ".join(part for part in parts if part)
+
+
+def _indexable() -> Iterator[Service]:
+    queryset = (
+        Service.objects.filter(status=ServiceStatus.PUBLISHED)
+        .select_related("contract__supplier", "contract__framework", "contract__lot")
+        .prefetch_related(
+            Prefetch("certifications", queryset=Certification.objects.order_by("scheme")),
+            Prefetch("data_locations", queryset=DataLocation.objects.order_by("country", "region")),
+            Prefetch("sub_processors", queryset=SubProcessor.objects.order_by("name")),
+        )
+        .order_by("pk")
+    )
+    yield from queryset.iterator(chunk_size=2000)
+
+
+def service_index_refresh(service: Service) -> None:
+    """Index a published service; remove anything else (draft, submitted, withdrawn) from the index."""
+    if service.status != ServiceStatus.PUBLISHED:
+        search_index_remove(kind=SEARCH_KIND, object_id=service.pk)
+        return
+    fresh = next(_indexable_one(service.pk), None)
+    if fresh is None:
+        search_index_remove(kind=SEARCH_KIND, object_id=service.pk)
+        return
+    title, body = service_search_text(fresh)
+    search_index_update(kind=SEARCH_KIND, object_id=service.pk, title=title, body=body)
+
+
+def _indexable_one(pk: int) -> Iterator[Service]:
+    queryset = (
+        Service.objects.filter(pk=pk, status=ServiceStatus.PUBLISHED)
+        .select_related("contract__supplier", "contract__framework", "contract__lot")
+        .prefetch_related("certifications", "data_locations", "sub_processors")
+    )
+    yield from queryset
+
+
+def services_reindex() -> int:
+    """Rebuild the index of every published service. Returns how many were indexed."""
+
+    def documents() -> Iterator[SearchDocument]:
+        for service in _indexable():
+            title, body = service_search_text(service)
+            yield SearchDocument(kind=SEARCH_KIND, object_id=service.pk, title=title, body=body)
+
+    return search_index_replace_all(kind=SEARCH_KIND, documents=documents())
+
+
+# --- Search parameters -----------------------------------------------------------------------------------------
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NAME = "name"
+    PRICE = "price"
+    SLA = "sla"
+
+    choices = [
+        (RELEVANCE, _("Relevans")),
+        (NAME, _("Navn (A–Å)")),
+        (PRICE, _("Pris fra (lavest først)")),
+        (SLA, _("Tilgjengelighet (høyest først)")),
+    ]
+    values = [value for value, _label in choices]
+
+
+class LocationChoice:
+    """Data-location filter: Norway only ⊂ EEA (Norway is in the EEA); third country = data may leave the EEA."""
+
+    NORWAY = "norway"
+    EEA = "eea"
+    THIRD_COUNTRY = "third_country"
+
+    choices = [
+        (NORWAY, _("Kun Norge")),
+        (EEA, _("I EØS (inkl. Norge)")),
+        (THIRD_COUNTRY, _("Tredjeland")),
+    ]
+    residencies: dict[str, tuple[str, ...]] = {
+        NORWAY: (DataResidency.NORWAY,),
+        EEA: (DataResidency.NORWAY, DataResidency.EEA),
+        THIRD_COUNTRY: (DataResidency.THIRD_COUNTRY,),
+    }
+
+
+CLOUD_CHOICES = [("yes", _("Ja")), ("no", _("Nei"))]
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    framework: tuple[int, ...] = ()
+    lot: tuple[int, ...] = ()
+    model: tuple[str, ...] = ()
+    supplier: tuple[int, ...] = ()
+    location: tuple[str, ...] = ()
+    certification: tuple[str, ...] = ()
+    price_model: tuple[str, ...] = ()
+    phase: tuple[str, ...] = ()
+    cloud: tuple[str, ...] = ()
+    sort: str = ""
+    page: int = 1
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort in Sort.values and not (self.sort == Sort.RELEVANCE and not self.q.strip()):
+            return self.sort
+        return Sort.RELEVANCE if self.q.strip() else Sort.NAME
+
+
+class IdListField(forms.Field):
+    """Several positive integer ids (`?lot=3&lot=5`). Unknown ids are not an error: they match nothing."""
+
+    widget = forms.SelectMultiple
+    default_error_messages = {"invalid": _("Ugyldig verdi: %(value)s. Oppgi hele tall.")}
+
+    def to_python(self, value: object) -> list[int]:
+        if value in (None, "", [], ()):
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        ids: list[int] = []
+        for item in values:
+            text = str(item).strip()
+            if not text.isascii() or not text.isdigit() or int(text) < 1 or len(text) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid", params={"value": item}
+                )
+            ids.append(int(text))
+        return sorted(set(ids))
+
+
+class ServiceSearchForm(forms.Form):
+    """Shape of the search query string (GET), shared by /tjenester/ and GET /api/v1/services."""
+
+    q = forms.CharField(label=_("Søk"), required=False, max_length=200)
+    framework = IdListField(label=_("Rammeavtale"), required=False)
+    lot = IdListField(label=_("Delkontrakt"), required=False)
+    model = forms.MultipleChoiceField(label=_("Tjenestemodell"), required=False, choices=ServiceModel.choices)
+    supplier = IdListField(label=_("Leverandør"), required=False)
+    location = forms.MultipleChoiceField(
+        label=_("Datalokasjon"), required=False, choices=LocationChoice.choices
+    )
+    certification = forms.MultipleChoiceField(
+        label=_("Sertifisering"), required=False, choices=CertificationScheme.choices
+    )
+    price_model = forms.MultipleChoiceField(label=_("Prismodell"), required=False, choices=PriceModel.choices)
+    phase = forms.MultipleChoiceField(label=_("CyberX-fase"), required=False, choices=CyberxPhase.choices)
+    cloud = forms.MultipleChoiceField(label=_("Er en skytjeneste"), required=False, choices=CLOUD_CHOICES)
+    sort = forms.ChoiceField(label=_("Sorter etter"), required=False, choices=Sort.choices)
+    page = forms.IntegerField(label=_("Side"), required=False, min_value=1, max_value=100000)
+
+    def params(self) -> SearchParams:
+        data = self.cleaned_data
+        return SearchParams(
+            q=(data.get("q") or "").strip(),
+            framework=tuple(sorted(set(data.get("framework") or []))),
+            lot=tuple(sorted(set(data.get("lot") or []))),
+            model=tuple(data.get("model") or []),
+            supplier=tuple(sorted(set(data.get("supplier") or []))),
+            location=tuple(data.get("location") or []),
+            certification=tuple(data.get("certification") or []),
+            price_model=tuple(data.get("price_model") or []),
+            phase=tuple(data.get("phase") or []),
+            cloud=tuple(data.get("cloud") or []),
+            sort=data.get("sort") or "",
+            page=data.get("page") or 1,
+        )
