@@ -7,12 +7,13 @@ call it too. `services_reindex()` rebuilds the whole index (`mps reindex`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import nh3
 from django import forms
-from django.db.models import Prefetch
+from django.db.models import Choices, Prefetch
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -64,12 +65,13 @@ COUNTRY_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
-def _both_languages(value: object) -> str:
-    """A lazily translated label in Bokmål and English ("Rådgivning Advisory"), so either language finds it."""
-    labels = []
+@functools.lru_cache(maxsize=512)
+def _both_languages(choice: Choices) -> str:
+    """A choice's label in Bokmål and English ("Rådgivning Advisory"), so either language finds it."""
+    labels: list[str] = []
     for language in ("nb", "en"):
         with translation.override(language):
-            label = str(value)
+            label = str(choice.label)
         if label not in labels:
             labels.append(label)
     return " ".join(labels)
@@ -91,12 +93,12 @@ def service_search_text(service: Service) -> tuple[str, str]:
         contract.framework.name,
         contract.framework.reference,
         contract.lot.title,
-        _both_languages(ServiceModel(service.service_model).label),
-        _both_languages(PriceModel(service.price_model).label) if service.price_model else "",
+        _both_languages(ServiceModel(service.service_model)),
+        _both_languages(PriceModel(service.price_model)) if service.price_model else "",
         service.export_formats,
     ]
     if service.cyberx_phase:
-        parts.append(_both_languages(CyberxPhase(service.cyberx_phase).label))
+        parts.append(_both_languages(CyberxPhase(service.cyberx_phase)))
     if service.is_cloud_service:
         parts.append("skytjeneste cloud service")  # index keywords in both languages, not UI text
     for certification in service.certifications.all():
@@ -215,7 +217,6 @@ class SearchParams:
     cloud: tuple[str, ...] = ()
     sort: str = ""
     page: int = 1
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def effective_sort(self) -> str:

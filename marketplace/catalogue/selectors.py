@@ -4,7 +4,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -33,7 +33,7 @@ from marketplace.catalogue.search import (
     SearchParams,
     Sort,
 )
-from marketplace.core.search import search_filter, search_ranked_ids
+from marketplace.core.search import search_cached, search_filter, search_ranked_ids, search_terms
 
 
 def service_list_published() -> QuerySet[Service]:
@@ -120,35 +120,50 @@ _COMBO_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class _ContractFacts:
+    framework_id: int
+    framework_name: str
+    lot_id: int
+    lot_number: int
+    lot_title: str
+    supplier_id: int
+    supplier_name: str
+
+
+# positions in a combo row (see _COMBO_FIELDS), then the count
+_CONTRACT, _MODEL, _RESIDENCY, _PRICE, _PHASE, _CLOUD, _N = range(7)
+
+
 def _row_tests(
-    params: SearchParams, contracts: dict[int, Contract]
-) -> dict[str, Callable[[dict[str, Any]], bool]]:
+    params: SearchParams, contracts: dict[int, _ContractFacts]
+) -> dict[str, Callable[[tuple[Any, ...]], bool]]:
     """facet name -> does a combo row pass that facet's filter (facets without a selection are left out)."""
-    tests: dict[str, Callable[[dict[str, Any]], bool]] = {}
+    tests: dict[str, Callable[[tuple[Any, ...]], bool]] = {}
     if params.framework:
         frameworks = set(params.framework)
-        tests["framework"] = lambda r: contracts[r["contract_id"]].framework_id in frameworks
+        tests["framework"] = lambda r: contracts[r[_CONTRACT]].framework_id in frameworks
     if params.lot:
         lots = set(params.lot)
-        tests["lot"] = lambda r: contracts[r["contract_id"]].lot_id in lots
+        tests["lot"] = lambda r: contracts[r[_CONTRACT]].lot_id in lots
     if params.supplier:
         suppliers = set(params.supplier)
-        tests["supplier"] = lambda r: contracts[r["contract_id"]].supplier_id in suppliers
+        tests["supplier"] = lambda r: contracts[r[_CONTRACT]].supplier_id in suppliers
     if params.model:
         models_ = set(params.model)
-        tests["model"] = lambda r: r["service_model"] in models_
+        tests["model"] = lambda r: r[_MODEL] in models_
     if params.location:
         residencies = {res for loc in params.location for res in LocationChoice.residencies[loc]}
-        tests["location"] = lambda r: r["data_residency"] in residencies
+        tests["location"] = lambda r: r[_RESIDENCY] in residencies
     if params.price_model:
         prices = set(params.price_model)
-        tests["price_model"] = lambda r: r["price_model"] in prices
+        tests["price_model"] = lambda r: r[_PRICE] in prices
     if params.phase:
         phases = set(params.phase)
-        tests["phase"] = lambda r: r["cyberx_phase"] in phases
+        tests["phase"] = lambda r: r[_PHASE] in phases
     if params.cloud:
         clouds = {value == "yes" for value in params.cloud}
-        tests["cloud"] = lambda r: bool(r["is_cloud_service"]) in clouds
+        tests["cloud"] = lambda r: bool(r[_CLOUD]) in clouds
     return tests
 
 
@@ -191,8 +206,10 @@ def _order(queryset: QuerySet[Service], sort: str) -> QuerySet[Service]:
 def service_search(params: SearchParams, *, today: dt.date | None = None) -> SearchResult:
     """Published services matching `params`, one page of them, and the facet counts.
 
-    Queries (constant): the grouped facet query, contracts (facet labels), the certification facet, the page
-    (ranked ids + services when sorting by relevance) and two prefetches (certifications, data locations).
+    Queries (constant, at most 7): the grouped facet query, contracts (facet labels), the certification facet,
+    the page's ids (ranked by relevance, or sorted), its services, and two prefetches (certifications, data
+    locations). The two facet aggregates are cached until the index changes (`search_cached`); the day is part
+    of the key because certificates expire.
     """
     today = today or timezone.localdate()
     published = Service.objects.filter(status=ServiceStatus.PUBLISHED)
@@ -204,10 +221,15 @@ def service_search(params: SearchParams, *, today: dt.date | None = None) -> Sea
         combo_queryset = combo_queryset.filter(
             pk__in=_valid_certifications(params.certification, today).values("service_id")
         )
-    combos = list(combo_queryset.order_by().values(*_COMBO_FIELDS).annotate(n=Count("pk")))
+    terms = tuple(search_terms(params.q)) if params.q else None
+    combos: list[tuple[Any, ...]] = search_cached(
+        SEARCH_KIND,
+        ("combos", terms, params.certification, today),
+        lambda: list(combo_queryset.order_by().values_list(*_COMBO_FIELDS).annotate(n=Count("pk"))),
+    )
 
     # 2. contracts: framework, lot and supplier of each combination, and the labels
-    wanted = Q(pk__in={row["contract_id"] for row in combos})
+    wanted = Q(pk__in={row[0] for row in combos})
     if params.framework or params.lot or params.supplier:
         # selected values stay visible (with 0) even when nothing matches them
         wanted |= (
@@ -216,8 +238,19 @@ def service_search(params: SearchParams, *, today: dt.date | None = None) -> Sea
             | Q(supplier_id__in=params.supplier)
         )
     contracts = {
-        contract.pk: contract
-        for contract in Contract.objects.select_related("framework", "lot", "supplier").filter(wanted)
+        row[0]: _ContractFacts(*row[1:])
+        for row in Contract.objects.filter(wanted)
+        .order_by()
+        .values_list(
+            "pk",
+            "framework_id",
+            "framework__name",
+            "lot_id",
+            "lot__number",
+            "lot__title",
+            "supplier_id",
+            "supplier__name",
+        )
     }
 
     tests = _row_tests(params, contracts)
@@ -226,33 +259,40 @@ def service_search(params: SearchParams, *, today: dt.date | None = None) -> Sea
     for row in combos:
         passed = {name for name, test in tests.items() if test(row)}
         failed = len(tests) - len(passed)
+        if failed > 1:
+            continue
+        n = row[_N]
         if failed == 0:
-            total += row["n"]
-        contract = contracts[row["contract_id"]]
+            total += n
+        contract = contracts[row[_CONTRACT]]
         keys = {
             "framework": contract.framework_id,
             "lot": contract.lot_id,
             "supplier": contract.supplier_id,
-            "model": row["service_model"],
-            "location": row["data_residency"],
-            "price_model": row["price_model"],
-            "phase": row["cyberx_phase"],
-            "cloud": "yes" if row["is_cloud_service"] else "no",
+            "model": row[_MODEL],
+            "location": row[_RESIDENCY],
+            "price_model": row[_PRICE],
+            "phase": row[_PHASE],
+            "cloud": "yes" if row[_CLOUD] else "no",
         }
         for facet, key in keys.items():
-            # counts for a facet apply all other filters: the row may fail only this facet's own filter
-            if failed == 0 or (failed == 1 and facet in tests and facet not in passed):
-                counts[facet][key] += row["n"]
+            # a facet's counts apply all other filters: the row may fail only this facet's own filter
+            if failed == 0 or (facet not in passed and facet in tests):
+                counts[facet][key] += n
 
     # 3. certification facet: all other filters, only valid certificates
-    certification_counts = dict(
-        Certification.objects.filter(
-            service__in=_filtered(matched, params, today, skip="certification"), valid_until__gte=today
-        )
-        .order_by()
-        .values_list("scheme")
-        .annotate(n=Count("pk"))
-        .values_list("scheme", "n")
+    certification_counts: dict[str, int] = search_cached(
+        SEARCH_KIND,
+        ("certifications", terms, replace(params, q="", certification=(), sort="", page=1), today),
+        lambda: dict(
+            Certification.objects.filter(
+                service__in=_filtered(matched, params, today, skip="certification"), valid_until__gte=today
+            )
+            .order_by()
+            .values_list("scheme")
+            .annotate(n=Count("pk"))
+            .values_list("scheme", "n")
+        ),
     )
 
     facets = _facets(params, counts, certification_counts, contracts)
@@ -264,9 +304,7 @@ def service_search(params: SearchParams, *, today: dt.date | None = None) -> Sea
     sort = params.effective_sort
     services: list[Service] = []
     if total:
-        base = _filtered(published, params, today).select_related(
-            "contract__supplier", "contract__framework", "contract__lot"
-        )
+        base = published.select_related("contract__supplier", "contract__framework", "contract__lot")
         if sort == Sort.RELEVANCE:
             ids = search_ranked_ids(
                 _filtered(published, params, today),
@@ -275,14 +313,15 @@ def service_search(params: SearchParams, *, today: dt.date | None = None) -> Sea
                 offset=offset,
                 limit=PAGE_SIZE,
             )
-            by_id = base.prefetch_related(*_detail_prefetches(today)).in_bulk(ids)
-            services = [by_id[pk] for pk in ids if pk in by_id]
         else:
-            services = list(
-                _order(search_filter(base, params.q, kind=SEARCH_KIND), sort).prefetch_related(
-                    *_detail_prefetches(today)
-                )[offset : offset + PAGE_SIZE]
+            # ids first (a narrow sort), then the 20 rows
+            ids = list(
+                _order(
+                    search_filter(_filtered(published, params, today), params.q, kind=SEARCH_KIND), sort
+                ).values_list("pk", flat=True)[offset : offset + PAGE_SIZE]
             )
+        by_id = base.prefetch_related(*_detail_prefetches(today)).in_bulk(ids)
+        services = [by_id[pk] for pk in ids if pk in by_id]
     return SearchResult(
         services=services,
         total=total,
@@ -299,7 +338,7 @@ def _facets(
     params: SearchParams,
     counts: dict[str, dict[Any, int]],
     certification_counts: dict[str, int],
-    contracts: dict[int, Contract],
+    contracts: dict[int, _ContractFacts],
 ) -> list[Facet]:
     def options(name: str, pairs: list[tuple[Any, Any]], selected: tuple[Any, ...]) -> list[FacetOption]:
         result = []
@@ -309,12 +348,12 @@ def _facets(
                 result.append(FacetOption(str(value), str(label), count, value in selected))
         return result
 
-    frameworks = sorted({(c.framework_id, c.framework.name) for c in contracts.values()}, key=lambda p: p[1])
+    frameworks = sorted({(c.framework_id, c.framework_name) for c in contracts.values()}, key=lambda p: p[1])
     lots = sorted(
-        {(c.lot_id, f"{c.framework.name} – {c.lot.number}: {c.lot.title}") for c in contracts.values()},
+        {(c.lot_id, f"{c.framework_name} – {c.lot_number}: {c.lot_title}") for c in contracts.values()},
         key=lambda p: p[1],
     )
-    suppliers = sorted({(c.supplier_id, c.supplier.name) for c in contracts.values()}, key=lambda p: p[1])
+    suppliers = sorted({(c.supplier_id, c.supplier_name) for c in contracts.values()}, key=lambda p: p[1])
 
     location_counts = counts["location"]
     residency_counts = {

@@ -19,15 +19,21 @@ The index lives in `core_searchentry` (model `SearchEntry`); apps write it with 
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models.expressions import RawSQL
 
 from marketplace.core.models import SearchEntry
+
+M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
 
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
@@ -178,6 +184,38 @@ def _entry(document: SearchDocument) -> SearchEntry:
     )
 
 
+def _version_key(kind: str) -> str:
+    return f"mps:search:version:{kind}"
+
+
+def search_index_version(kind: str) -> str:
+    """A token that changes whenever the index of `kind` is written, for caching search aggregates."""
+    version = cache.get(_version_key(kind))
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(_version_key(kind), version, None)
+        version = cache.get(_version_key(kind), version)
+    return str(version)
+
+
+def _bump_version(kind: str) -> None:
+    cache.set(_version_key(kind), uuid.uuid4().hex, None)
+
+
+def search_cached(kind: str, key: object, compute: Callable[[], T], *, timeout: int = 300) -> T:
+    """`compute()` cached until the index of `kind` changes (or `timeout` seconds pass).
+
+    For aggregates over the indexed objects (facet counts): `key` must hold everything the result depends on.
+    """
+    digest = hashlib.sha256(repr((search_index_version(kind), key)).encode()).hexdigest()
+    cache_key = f"mps:search:{kind}:{digest}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, timeout)
+    return value
+
+
 def search_index_update(*, kind: str, object_id: int, title: str, body: str) -> None:
     """Add or replace the index entry of one object."""
     entry = _entry(SearchDocument(kind=kind, object_id=object_id, title=title, body=body))
@@ -186,10 +224,14 @@ def search_index_update(*, kind: str, object_id: int, title: str, body: str) -> 
         object_id=object_id,
         defaults={"title": entry.title, "body": entry.body, "extra": entry.extra},
     )
+    transaction.on_commit(lambda: _bump_version(kind))
+    _bump_version(kind)
 
 
 def search_index_remove(*, kind: str, object_id: int) -> None:
     SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
+    transaction.on_commit(lambda: _bump_version(kind))
+    _bump_version(kind)
 
 
 def search_index_replace_all(
@@ -209,6 +251,8 @@ def search_index_replace_all(
         if batch:
             SearchEntry.objects.bulk_create(batch)
             written += len(batch)
+        transaction.on_commit(lambda: _bump_version(kind))
+    _bump_version(kind)
     return written
 
 
@@ -225,9 +269,6 @@ def _match_sql(terms: list[str], kind: str) -> tuple[str, list[Any]]:
         " WHERE core_searchentry_fts MATCH %s AND e.kind = %s",
         [fts5_query(terms), kind],
     )
-
-
-M = TypeVar("M", bound=models.Model)
 
 
 def search_filter(queryset: models.QuerySet[M], q: str | None, *, kind: str) -> models.QuerySet[M]:

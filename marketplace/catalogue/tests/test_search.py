@@ -6,6 +6,7 @@ import json
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from marketplace.catalogue.models import ServiceStatus
@@ -20,6 +21,11 @@ from marketplace.catalogue.selectors import service_search
 from marketplace.catalogue.tests.factories import ServiceFactory
 from marketplace.catalogue.tests.search_data import TODAY, build_catalogue
 from marketplace.core.models import SearchEntry
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
 
 
 @pytest.fixture
@@ -289,17 +295,38 @@ def test_pagination(cat):
 
 
 def test_query_count_is_constant(cat, django_assert_num_queries):
-    # grouped facets, contracts, certification facet, page, 2 prefetches
-    with django_assert_num_queries(6):
+    # grouped facets, contracts, certification facet, page ids, page services, 2 prefetches
+    with django_assert_num_queries(7):
         search()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         search(model=("paas",), certification=("iso27001",), location=("eea",), sort="price")
-    # + the ranked page ids
     with django_assert_num_queries(7):
         search(q="plattform", framework=(cat["frameworks"]["cips"].pk,))
     # nothing found: no contracts to label and no page to fetch
     with django_assert_num_queries(2):
         search(q="finnesikke")
+
+
+def test_facet_aggregates_are_cached_until_the_index_changes(cat, django_assert_num_queries):
+    first = search(model=("paas",))
+    # the same search again (another page or sort): both facet aggregates come from the cache
+    with django_assert_num_queries(5):
+        again = search(model=("paas",), sort="price")
+    assert again.facets == first.facets
+    assert again.total == first.total == 2
+    # a service withdrawn and taken out of the index: the counts follow at once
+    kubernetes = cat["services"]["kubernetes"]
+    kubernetes.status = ServiceStatus.WITHDRAWN
+    kubernetes.save()
+    service_index_refresh(kubernetes)
+    after = search(model=("paas",))
+    assert names(after) == ["Administrert database"]
+    assert facet(after, "model") == {"IaaS": 1, "PaaS": 1, "SaaS": 1, "Sikkerhetstjeneste": 1}
+    # certificates expire by date: the day is part of the key
+    import datetime as dt
+
+    later = service_search(SearchParams(), today=dt.date(2028, 1, 1))
+    assert facet(later, "certification") == {}
 
 
 @pytest.mark.parametrize(

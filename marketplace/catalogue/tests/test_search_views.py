@@ -6,10 +6,16 @@ import re
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 
 from marketplace.catalogue.models import Service, ServiceStatus
 from marketplace.catalogue.tests.search_data import TODAY, build_catalogue
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
 
 
 @pytest.fixture
