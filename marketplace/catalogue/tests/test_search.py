@@ -351,3 +351,15 @@ def test_search_form(query, errors):
     form = ServiceSearchForm(data)
     assert form.is_valid() is (not errors)
     assert set(form.errors) == errors
+
+
+def test_demo_seeding_indexes_published_services(cat):
+    from marketplace.core.demo import DemoResult, seeders
+
+    SearchEntry.objects.all().delete()
+    seeder = dict(seeders())["catalogue-search-index"]
+    result = DemoResult()
+    seeder(result)
+    seeder(result)  # idempotent
+    assert result.counts["search_index"] == 5
+    assert SearchEntry.objects.filter(kind=SEARCH_KIND).count() == 5
