@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import nh3
 from django import forms
+from django.db import connection
 from django.db.models import Choices, Prefetch
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -152,8 +153,40 @@ def _indexable_one(pk: int) -> Iterator[Service]:
     yield from queryset
 
 
+# The search's covering indexes on catalogue tables (see core migration 0005), re-created if a table rebuild
+# dropped them.
+SEARCH_TABLE_INDEXES = [
+    (
+        "core_search_service_facets",
+        "catalogue_service",
+        "status, contract_id, service_model, data_residency, price_model, cyberx_phase, is_cloud_service",
+    ),
+    ("core_search_service_name", "catalogue_service", "status, name, id"),
+    ("core_search_certification", "catalogue_certification", "service_id, valid_until, scheme"),
+]
+
+
+def search_table_indexes_ensure() -> None:
+    """Create the search's indexes on catalogue tables when they are missing (only then: no DDL otherwise)."""
+    names = [name for name, _table, _columns in SEARCH_TABLE_INDEXES]
+    placeholders = ", ".join(["%s"] * len(names))
+    if connection.vendor == "postgresql":
+        existing_sql = f"SELECT indexname FROM pg_indexes WHERE indexname IN ({placeholders})"  # noqa: S608 - placeholders only
+    elif connection.vendor == "sqlite":
+        existing_sql = f"SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ({placeholders})"  # noqa: S608 - placeholders only
+    else:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(existing_sql, names)
+        existing = {row[0] for row in cursor.fetchall()}
+        for name, table, columns in SEARCH_TABLE_INDEXES:
+            if name not in existing:
+                cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+
+
 def services_reindex() -> int:
     """Rebuild the index of every published service. Returns how many were indexed."""
+    search_table_indexes_ensure()
 
     def documents() -> Iterator[SearchDocument]:
         for service in _indexable():

@@ -295,13 +295,17 @@ def test_pagination(cat):
 
 
 def test_query_count_is_constant(cat, django_assert_num_queries):
-    # grouped facets, contracts, certification facet, page ids, page services, 2 prefetches
+    # nothing cached: facet combinations, certification combinations, contracts, page ids, page services,
+    # 2 prefetches
     with django_assert_num_queries(7):
         search()
+    cache.clear()
     with django_assert_num_queries(7):
         search(model=("paas",), certification=("iso27001",), location=("eea",), sort="price")
+    cache.clear()
     with django_assert_num_queries(7):
         search(q="plattform", framework=(cat["frameworks"]["cips"].pk,))
+    cache.clear()
     # nothing found: no contracts to label and no page to fetch
     with django_assert_num_queries(2):
         search(q="finnesikke")
@@ -363,3 +367,20 @@ def test_demo_seeding_indexes_published_services(cat):
     seeder(result)  # idempotent
     assert result.counts["search_index"] == 5
     assert SearchEntry.objects.filter(kind=SEARCH_KIND).count() == 5
+
+
+def test_search_indexes_exist_and_are_recreated(db):
+    from django.db import connection
+
+    from marketplace.catalogue.search import search_table_indexes_ensure
+
+    def indexes(table: str) -> set[str]:
+        with connection.cursor() as cursor:
+            return set(connection.introspection.get_constraints(cursor, table))
+
+    assert {"core_search_service_facets", "core_search_service_name"} <= indexes("catalogue_service")
+    assert "core_search_certification" in indexes("catalogue_certification")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX core_search_service_name")
+    search_table_indexes_ensure()
+    assert "core_search_service_name" in indexes("catalogue_service")
