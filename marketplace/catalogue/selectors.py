@@ -4,7 +4,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -133,7 +133,6 @@ class _ContractFacts:
 
 # positions in a combo row (see _COMBO_FIELDS), then the count
 _CONTRACT, _MODEL, _RESIDENCY, _PRICE, _PHASE, _CLOUD, _N = range(7)
-_SCHEME = _N  # certification rows: the combination, then scheme and count
 
 
 def _row_tests(
@@ -229,19 +228,8 @@ def service_search(params: SearchParams, *, today: dt.date | None = None) -> Sea
         lambda: list(combo_queryset.order_by().values_list(*_COMBO_FIELDS).annotate(n=Count("pk"))),
     )
 
-    certification_rows: list[tuple[Any, ...]] = search_cached(
-        SEARCH_KIND,
-        ("certification-combos", terms, today),
-        lambda: list(
-            Certification.objects.filter(service__in=matched, valid_until__gte=today)
-            .order_by()
-            .values_list(*(f"service__{name}" for name in _COMBO_FIELDS), "scheme")
-            .annotate(n=Count("pk"))
-        ),
-    )
-
     # 2. contracts: framework, lot and supplier of each combination, and the labels
-    wanted = Q(pk__in={row[0] for row in combos} | {row[0] for row in certification_rows})
+    wanted = Q(pk__in={row[0] for row in combos})
     if params.framework or params.lot or params.supplier:
         # selected values stay visible (with 0) even when nothing matches them
         wanted |= (
@@ -292,13 +280,20 @@ def service_search(params: SearchParams, *, today: dt.date | None = None) -> Sea
             if failed == 0 or (facet not in passed and facet in tests):
                 counts[facet][key] += n
 
-    # 3. certification facet: valid certificates per combination and scheme (does not depend on the other
-    # filters, which are applied here in Python as for the other facets)
-    certification_counts: dict[str, int] = defaultdict(int)
-    non_certification_tests = [test for name, test in tests.items() if name != "certification"]
-    for row in certification_rows:
-        if all(test(row) for test in non_certification_tests):
-            certification_counts[row[_SCHEME]] += row[_SCHEME + 1]
+    # 3. certification facet: all other filters, only valid certificates
+    certification_counts: dict[str, int] = search_cached(
+        SEARCH_KIND,
+        ("certifications", terms, replace(params, q="", certification=(), sort="", page=1), today),
+        lambda: dict(
+            Certification.objects.filter(
+                service__in=_filtered(matched, params, today, skip="certification"), valid_until__gte=today
+            )
+            .order_by()
+            .values_list("scheme")
+            .annotate(n=Count("pk"))
+            .values_list("scheme", "n")
+        ),
+    )
 
     facets = _facets(params, counts, certification_counts, contracts)
 
