@@ -164,11 +164,20 @@ SEARCH_TABLE_INDEXES = [
     ("core_search_service_name", "catalogue_service", "status, name, id"),
     ("core_search_certification", "catalogue_certification", "service_id, valid_until, scheme"),
 ]
+SEARCH_TABLE_INDEXES_PG = [
+    ("core_search_service_price", "catalogue_service", "status, price_from_amount ASC NULLS LAST, name, id"),
+    (
+        "core_search_service_sla",
+        "catalogue_service",
+        "status, sla_availability_percent DESC NULLS LAST, name, id",
+    ),
+]
 
 
 def search_table_indexes_ensure() -> None:
     """Create the search's indexes on catalogue tables when they are missing (only then: no DDL otherwise)."""
-    names = [name for name, _table, _columns in SEARCH_TABLE_INDEXES]
+    indexes = SEARCH_TABLE_INDEXES + (SEARCH_TABLE_INDEXES_PG if connection.vendor == "postgresql" else [])
+    names = [name for name, _table, _columns in indexes]
     placeholders = ", ".join(["%s"] * len(names))
     if connection.vendor == "postgresql":
         existing_sql = f"SELECT indexname FROM pg_indexes WHERE indexname IN ({placeholders})"  # noqa: S608 - placeholders only
@@ -179,7 +188,7 @@ def search_table_indexes_ensure() -> None:
     with connection.cursor() as cursor:
         cursor.execute(existing_sql, names)
         existing = {row[0] for row in cursor.fetchall()}
-        for name, table, columns in SEARCH_TABLE_INDEXES:
+        for name, table, columns in indexes:
             if name not in existing:
                 cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
 
