@@ -20,6 +20,7 @@ The index lives in `core_searchentry` (model `SearchEntry`); apps write it with 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -256,19 +257,47 @@ def search_index_replace_all(
     return written
 
 
-def _match_sql(terms: list[str], kind: str) -> tuple[str, list[Any]]:
-    """SQL selecting the object ids of `kind` that match all terms."""
+def _ranked_sql(terms: list[str], kind: str) -> tuple[str, list[Any]]:
+    """SQL selecting every object id of `kind` that matches all terms, best match first (ties by id)."""
     if _vendor() == "postgresql":
         tsquery, params = _pg_tsquery_sql(terms)
         return (
-            f"SELECT e.object_id FROM core_searchentry e WHERE e.kind = %s AND e.document @@ {tsquery}",  # noqa: S608 - fixed SQL text; user input only as parameters
-            [kind, *params],
+            f"SELECT e.object_id FROM core_searchentry e WHERE e.kind = %s AND e.document @@ {tsquery}"  # noqa: S608 - fixed SQL text; user input only as parameters
+            f" ORDER BY ts_rank(e.document, {tsquery}) DESC, e.object_id",
+            [kind, *params, *params],
         )
     return (
         "SELECT e.object_id FROM core_searchentry_fts JOIN core_searchentry e ON e.id = core_searchentry_fts.rowid"
-        " WHERE core_searchentry_fts MATCH %s AND e.kind = %s",
+        " WHERE core_searchentry_fts MATCH %s AND e.kind = %s"
+        " ORDER BY bm25(core_searchentry_fts, 10.0, 2.0, 1.0), e.object_id",
         [fts5_query(terms), kind],
     )
+
+
+def search_matches(q: str, *, kind: str) -> list[int]:
+    """Every object id of `kind` matching all words of `q`, best match first (ts_rank / bm25; title weighs most).
+
+    One full-text query per distinct set of words, cached until the index of `kind` changes; filters, facet
+    counts and pages then use this list instead of running the full-text match again.
+    """
+    terms = search_terms(q)
+    if not terms:
+        return []
+
+    def compute() -> list[int]:
+        sql, params = _ranked_sql(terms, kind)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    return search_cached(kind, ("matches", tuple(terms)), compute)
+
+
+def _ids_sql(ids: list[int]) -> tuple[str, list[Any]]:
+    """A sub-select yielding `ids` (id, position) from ONE parameter: a PostgreSQL array or a JSON array."""
+    if _vendor() == "postgresql":
+        return "SELECT r.id, r.pos FROM unnest(%s::bigint[]) WITH ORDINALITY AS r(id, pos)", [ids]
+    return "SELECT j.value AS id, j.key AS pos FROM json_each(%s) AS j", [json.dumps(ids)]
 
 
 def search_filter(queryset: models.QuerySet[M], q: str | None, *, kind: str) -> models.QuerySet[M]:
@@ -278,11 +307,11 @@ def search_filter(queryset: models.QuerySet[M], q: str | None, *, kind: str) -> 
     """
     if q is None or not q.strip():
         return queryset
-    terms = search_terms(q)
-    if not terms:
+    ids = search_matches(q, kind=kind)
+    if not ids:
         return queryset.none()
-    sql, params = _match_sql(terms, kind)
-    return queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL text; user input only as parameters
+    sql, params = _ids_sql(ids)
+    return queryset.filter(pk__in=RawSQL(f"SELECT m.id FROM ({sql}) AS m", params))  # noqa: S608, S611 - fixed SQL text; ids only as a parameter
 
 
 def search_ranked_ids(
@@ -290,29 +319,14 @@ def search_ranked_ids(
 ) -> list[int]:
     """Ids of one page of the objects in `queryset` that match `q`, best match first (ties by id).
 
-    One query: the index is joined with `queryset` (any filters) as a sub-select, ranked by `ts_rank` on
-    PostgreSQL and `bm25` on SQLite (title weighs more than body, body more than compound parts).
+    The ranked matches (`search_matches`) are intersected with `queryset` (any filters) in one query.
     """
-    terms = search_terms(q)
-    if not terms:
+    ids = search_matches(q, kind=kind)
+    if not ids:
         return []
     inner_sql, inner_params = queryset.order_by().values("pk").query.sql_with_params()
-    if _vendor() == "postgresql":
-        tsquery, tsparams = _pg_tsquery_sql(terms)
-        sql = (
-            "SELECT e.object_id FROM core_searchentry e"  # noqa: S608 - fixed SQL text; user input only as parameters
-            f" WHERE e.kind = %s AND e.document @@ {tsquery} AND e.object_id IN ({inner_sql})"
-            f" ORDER BY ts_rank(e.document, {tsquery}) DESC, e.object_id LIMIT %s OFFSET %s"
-        )
-        params: list[Any] = [kind, *tsparams, *inner_params, *tsparams, limit, offset]
-    else:
-        sql = (
-            "SELECT e.object_id FROM core_searchentry_fts"  # noqa: S608 - fixed SQL text; user input only as parameters
-            " JOIN core_searchentry e ON e.id = core_searchentry_fts.rowid"
-            f" WHERE core_searchentry_fts MATCH %s AND e.kind = %s AND e.object_id IN ({inner_sql})"
-            " ORDER BY bm25(core_searchentry_fts, 10.0, 2.0, 1.0), e.object_id LIMIT %s OFFSET %s"
-        )
-        params = [fts5_query(terms), kind, *inner_params, limit, offset]
+    ids_sql, ids_params = _ids_sql(ids)
+    sql = f"SELECT m.id FROM ({ids_sql}) AS m WHERE m.id IN ({inner_sql}) ORDER BY m.pos LIMIT %s OFFSET %s"  # noqa: S608 - fixed SQL text; user input only as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*ids_params, *inner_params, limit, offset])
         return [row[0] for row in cursor.fetchall()]
