@@ -20,7 +20,6 @@ The index lives in `core_searchentry` (model `SearchEntry`); apps write it with 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -274,30 +273,37 @@ def _ranked_sql(terms: list[str], kind: str) -> tuple[str, list[Any]]:
     )
 
 
+def _matches(q: str, kind: str) -> tuple[list[int], str]:
+    """The ranked matches, and the same ids as one SQL parameter (a PostgreSQL array or a JSON array literal)."""
+    terms = search_terms(q)
+    if not terms:
+        return [], ""
+
+    def compute() -> tuple[list[int], str]:
+        sql, params = _ranked_sql(terms, kind)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        joined = ",".join(map(str, ids))
+        return ids, ("{" + joined + "}" if _vendor() == "postgresql" else "[" + joined + "]")
+
+    return search_cached(kind, ("matches", _vendor(), tuple(terms)), compute)
+
+
 def search_matches(q: str, *, kind: str) -> list[int]:
     """Every object id of `kind` matching all words of `q`, best match first (ts_rank / bm25; title weighs most).
 
     One full-text query per distinct set of words, cached until the index of `kind` changes; filters, facet
-    counts and pages then use this list instead of running the full-text match again.
+    counts and pages then use this list (passed as one parameter) instead of running the match again.
     """
-    terms = search_terms(q)
-    if not terms:
-        return []
-
-    def compute() -> list[int]:
-        sql, params = _ranked_sql(terms, kind)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
-
-    return search_cached(kind, ("matches", tuple(terms)), compute)
+    return _matches(q, kind)[0]
 
 
-def _ids_sql(ids: list[int]) -> tuple[str, list[Any]]:
-    """A sub-select yielding `ids` (id, position) from ONE parameter: a PostgreSQL array or a JSON array."""
+def _ids_sql() -> str:
+    """A sub-select yielding the matched ids with their rank position, from ONE parameter."""
     if _vendor() == "postgresql":
-        return "SELECT r.id, r.pos FROM unnest(%s::bigint[]) WITH ORDINALITY AS r(id, pos)", [ids]
-    return "SELECT j.value AS id, j.key AS pos FROM json_each(%s) AS j", [json.dumps(ids)]
+        return "SELECT r.id, r.pos FROM unnest(%s::bigint[]) WITH ORDINALITY AS r(id, pos)"
+    return "SELECT j.value AS id, j.key AS pos FROM json_each(%s) AS j"
 
 
 def search_filter(queryset: models.QuerySet[M], q: str | None, *, kind: str) -> models.QuerySet[M]:
@@ -307,11 +313,10 @@ def search_filter(queryset: models.QuerySet[M], q: str | None, *, kind: str) -> 
     """
     if q is None or not q.strip():
         return queryset
-    ids = search_matches(q, kind=kind)
+    ids, param = _matches(q, kind)
     if not ids:
         return queryset.none()
-    sql, params = _ids_sql(ids)
-    return queryset.filter(pk__in=RawSQL(f"SELECT m.id FROM ({sql}) AS m", params))  # noqa: S608, S611 - fixed SQL text; ids only as a parameter
+    return queryset.filter(pk__in=RawSQL(f"SELECT m.id FROM ({_ids_sql()}) AS m", [param]))  # noqa: S608, S611 - fixed SQL text; ids only as a parameter
 
 
 def search_ranked_ids(
@@ -321,12 +326,13 @@ def search_ranked_ids(
 
     The ranked matches (`search_matches`) are intersected with `queryset` (any filters) in one query.
     """
-    ids = search_matches(q, kind=kind)
+    ids, param = _matches(q, kind)
     if not ids:
         return []
     inner_sql, inner_params = queryset.order_by().values("pk").query.sql_with_params()
-    ids_sql, ids_params = _ids_sql(ids)
-    sql = f"SELECT m.id FROM ({ids_sql}) AS m WHERE m.id IN ({inner_sql}) ORDER BY m.pos LIMIT %s OFFSET %s"  # noqa: S608 - fixed SQL text; user input only as parameters
+    sql = (
+        f"SELECT m.id FROM ({_ids_sql()}) AS m WHERE m.id IN ({inner_sql}) ORDER BY m.pos LIMIT %s OFFSET %s"  # noqa: S608 - fixed SQL text; user input only as parameters
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids_params, *inner_params, limit, offset])
+        cursor.execute(sql, [param, *inner_params, limit, offset])
         return [row[0] for row in cursor.fetchall()]
