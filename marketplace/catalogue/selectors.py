@@ -312,6 +312,7 @@ def service_search(params: SearchParams, *, today: dt.date | None = None) -> Sea
                 kind=SEARCH_KIND,
                 offset=offset,
                 limit=PAGE_SIZE,
+                total=total,
             )
         else:
             # ids first (a narrow sort), then the 20 rows

@@ -319,16 +319,27 @@ def search_filter(queryset: models.QuerySet[M], q: str | None, *, kind: str) -> 
     return queryset.filter(pk__in=RawSQL(f"SELECT m.id FROM ({_ids_sql()}) AS m", [param]))  # noqa: S608, S611 - fixed SQL text; ids only as a parameter
 
 
+SMALL_RESULT = (
+    2000  # up to this many filtered matches, rank them in Python instead of walking the ranked list
+)
+
+
 def search_ranked_ids(
-    queryset: models.QuerySet[Any], q: str, *, kind: str, offset: int, limit: int
+    queryset: models.QuerySet[Any], q: str, *, kind: str, offset: int, limit: int, total: int | None = None
 ) -> list[int]:
     """Ids of one page of the objects in `queryset` that match `q`, best match first (ties by id).
 
-    The ranked matches (`search_matches`) are intersected with `queryset` (any filters) in one query.
+    The ranked matches (`search_matches`) are intersected with `queryset` (any filters) in one query. When the
+    caller knows the filtered total and it is small (selective filters), the query fetches those ids and they
+    are put in rank order here; otherwise the database walks the ranked list until the page is full.
     """
     ids, param = _matches(q, kind)
     if not ids:
         return []
+    if total is not None and total <= SMALL_RESULT:
+        matching = set(search_filter(queryset, q, kind=kind).values_list("pk", flat=True))
+        ranked = [pk for pk in ids if pk in matching]
+        return ranked[offset : offset + limit]
     inner_sql, inner_params = queryset.order_by().values("pk").query.sql_with_params()
     sql = (
         f"SELECT m.id FROM ({_ids_sql()}) AS m WHERE m.id IN ({inner_sql}) ORDER BY m.pos LIMIT %s OFFSET %s"  # noqa: S608 - fixed SQL text; user input only as parameters

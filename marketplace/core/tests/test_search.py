@@ -212,3 +212,14 @@ def test_ranked_ids_title_beats_body_and_pages(orgs):
     )
     assert only == [orgs["lagring"].pk]
     assert search_ranked_ids(queryset, '"*"', kind="doc", offset=0, limit=10) == []
+
+
+def test_ranked_ids_small_total_path_gives_the_same_order(orgs):
+    search_index_update(kind="doc", object_id=orgs["drift"].pk, title="Lagring", body="Lagring og drift")
+    queryset = Organisation.objects.all()
+    walked = search_ranked_ids(queryset, "lagring", kind="doc", offset=0, limit=10)
+    in_python = search_ranked_ids(queryset, "lagring", kind="doc", offset=0, limit=10, total=2)
+    assert walked == in_python == [orgs["drift"].pk, orgs["lagring"].pk]
+    assert search_ranked_ids(queryset, "lagring", kind="doc", offset=1, limit=1, total=2) == [
+        orgs["lagring"].pk
+    ]
