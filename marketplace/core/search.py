@@ -19,6 +19,7 @@ The index lives in `core_searchentry` (model `SearchEntry`); apps write it with 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import uuid
@@ -287,7 +288,21 @@ def _matches(q: str, kind: str) -> tuple[list[int], str]:
         joined = ",".join(map(str, ids))
         return ids, ("{" + joined + "}" if _vendor() == "postgresql" else "[" + joined + "]")
 
-    return search_cached(kind, ("matches", _vendor(), tuple(terms)), compute)
+    # The id list can be long; keep the last few in this process too, so one request does not unpickle it
+    # from the shared cache several times. The index version is part of the key, so writes invalidate it.
+    local_key = (search_index_version(kind), kind, _vendor(), tuple(terms))
+    found = _LOCAL_MATCHES.get(local_key)
+    if found is None:
+        found = search_cached(kind, ("matches", _vendor(), tuple(terms)), compute)
+        if len(_LOCAL_MATCHES) >= _LOCAL_MATCHES_SIZE:
+            with contextlib.suppress(RuntimeError, StopIteration):  # another thread got there first
+                _LOCAL_MATCHES.pop(next(iter(_LOCAL_MATCHES)), None)
+        _LOCAL_MATCHES[local_key] = found
+    return found
+
+
+_LOCAL_MATCHES: dict[tuple[Any, ...], tuple[list[int], str]] = {}
+_LOCAL_MATCHES_SIZE = 16
 
 
 def search_matches(q: str, *, kind: str) -> list[int]:
