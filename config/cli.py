@@ -17,6 +17,7 @@ ALIASES = {
     "audit": "audit",
     "import-enhetsregisteret": "import_enhetsregisteret",
     "demo": "demo",
+    "reindex": "reindex",
 }
 
 

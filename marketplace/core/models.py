@@ -38,3 +38,30 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.verb} {self.target_type}:{self.target_id}"
+
+
+class SearchEntry(models.Model):
+    """One searchable object in the full-text index (see `marketplace.core.search`).
+
+    `kind` names what the row indexes (e.g. "service"), `object_id` its primary key. `title` weighs most, `body`
+    holds the rest of the text, `extra` the compound-word parts added at index time. The backend-specific parts are
+    created by migration 0004: on PostgreSQL a stored `document` tsvector (norwegian + english + simple) with a GIN
+    index; on SQLite an external-content FTS5 table `core_searchentry_fts` kept in sync by triggers.
+    """
+
+    kind = models.CharField(_("type"), max_length=40)
+    object_id = models.BigIntegerField(_("objekt-id"))
+    title = models.TextField(_("tittel"))
+    body = models.TextField(_("tekst"), blank=True)
+    extra = models.TextField(_("orddeler"), blank=True)
+    updated_at = models.DateTimeField(_("oppdatert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("søkeoppføring")
+        verbose_name_plural = _("søkeoppføringer")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="core_searchentry_unique_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}"

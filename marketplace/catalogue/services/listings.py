@@ -27,6 +27,7 @@ from marketplace.catalogue.models import (
     ServiceStatus,
     ServiceVersion,
 )
+from marketplace.catalogue.search import service_index_refresh
 from marketplace.core.audit import audit_record
 from marketplace.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 
@@ -46,9 +47,9 @@ _REQUIRED_FIELDS = ("name", "summary", "service_model", "deployment_model", "pri
 def _published_changed(service: Service) -> None:
     """The one place that hears about every change to what the public catalogue shows for `service`.
 
-    Runs after commit when a service is published, gets approved edits, or is withdrawn. The lead wires the search
-    index refresh (`marketplace.catalogue.search.service_index_refresh`) here at merge; nothing else belongs here.
+    Runs after commit when a service is published, gets approved edits, or is withdrawn: refreshes its search entry.
     """
+    service_index_refresh(service)
 
 
 def _schedule_published_changed(service: Service) -> None:

@@ -1,3 +1,5 @@
+"""Reads for the listing workflow (supplier dashboard, approval queue, versions) and shortlists."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -10,7 +12,6 @@ from marketplace.accounts.models import Organisation
 from marketplace.catalogue import permissions, rules
 from marketplace.catalogue.models import (
     Contract,
-    FrameworkAgreement,
     PriceList,
     Service,
     ServiceStatus,
@@ -19,21 +20,6 @@ from marketplace.catalogue.models import (
     ShortlistItem,
     ShortlistSnapshot,
 )
-
-
-def service_list_published() -> QuerySet[Service]:
-    return Service.objects.filter(status=ServiceStatus.PUBLISHED).select_related(
-        "contract__supplier", "contract__lot", "contract__framework"
-    )
-
-
-def framework_list() -> QuerySet[FrameworkAgreement]:
-    return FrameworkAgreement.objects.annotate(
-        published_count=Count(
-            "contracts__services", filter=Q(contracts__services__status=ServiceStatus.PUBLISHED)
-        )
-    ).order_by("name")
-
 
 # --- listings (supplier dashboard, approval queue, versions) ------------------------------------------------------
 
