@@ -786,6 +786,9 @@ def seed(result: DemoResult) -> None:
                 _workflow_examples(spec, contract, editor, manager, price_list, lines, today, now)
 
     _pending_change_example(suppliers["nordsky"], named["nordsky"], now)
+    # The supplier organisations and people are created here, so the accounts counts are refreshed too.
+    result.counts["organisations"] = Organisation.objects.count()
+    result.counts["users"] = User.objects.count()
     result.counts["frameworks"] = FrameworkAgreement.objects.count()
     result.counts["suppliers"] = Organisation.objects.filter(kind=OrganisationKind.SUPPLIER).count()
     result.counts["contracts"] = Contract.objects.count()

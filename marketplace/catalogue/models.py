@@ -386,6 +386,11 @@ class Service(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def data_location_countries(self) -> list[str]:
+        """Countries the data may be in, each once (uses prefetched data_locations)."""
+        return sorted({location.country for location in self.data_locations.all()})
+
 
 class DataLocation(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="data_locations")

@@ -360,3 +360,13 @@ def test_api_bad_token_is_401_and_openapi_lists_endpoints(cat, client):
         "sort",
         "page",
     }
+
+
+def test_result_names_each_data_location_country_once(cat, client):
+    service = cat["services"]["database"]
+    service.data_locations.all().delete()
+    service.data_locations.create(country="NO", region="Oslo")
+    service.data_locations.create(country="NO", region="Stavanger")
+    service.data_locations.create(country="SE", region="Stockholm")
+    html = text(client.get("/tjenester/", {"model": "paas"}))
+    assert f"{service.get_data_residency_display()} (NO, SE)</dd>" in html
