@@ -38,3 +38,16 @@ def token_hash(token: str) -> str:
 
 def token_prefix(token: str) -> str:
     return token[:12]
+
+
+def orgnr_first_valid_from(base: int) -> str:
+    """The first valid organisation number whose first eight digits are `base` or the next numbers after it.
+
+    For invented organisations in demo and test data: python-stdnum decides which check digit is valid.
+    """
+    while True:
+        for check in range(10):
+            candidate = f"{base:08d}{check}"
+            if stdnum_orgnr.is_valid(candidate):
+                return candidate
+        base += 1

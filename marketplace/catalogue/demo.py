@@ -14,11 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from stdnum.no import orgnr as stdnum_orgnr
 
 from marketplace.accounts.demo import MPS_ORG, organisation_ensure, user_ensure
 from marketplace.accounts.middleware import activate
 from marketplace.accounts.models import BUYER_KINDS, Organisation, OrganisationKind, Role, User
+from marketplace.accounts.rules import orgnr_first_valid_from
 from marketplace.accounts.services import membership_grant
 from marketplace.catalogue.models import (
     CertificationScheme,
@@ -51,14 +51,8 @@ CONTRACT_TO = dt.date(2028, 12, 31)
 
 
 def demo_orgnr(n: int) -> str:
-    """A valid organisation number for invented supplier n (the first check digit python-stdnum accepts)."""
-    base = 93_000_000 + n * 137
-    while True:
-        for check in range(10):
-            candidate = f"{base:08d}{check}"
-            if stdnum_orgnr.is_valid(candidate):
-                return candidate
-        base += 1
+    """A valid organisation number for invented supplier n."""
+    return orgnr_first_valid_from(93_000_000 + n * 137)
 
 
 # --- frameworks ---------------------------------------------------------------------------------------------------

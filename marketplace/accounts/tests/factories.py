@@ -1,20 +1,14 @@
 from __future__ import annotations
 
 import factory
-from stdnum.no import orgnr as stdnum_orgnr
 
 from marketplace.accounts.models import Membership, Organisation, OrganisationKind, User
+from marketplace.accounts.rules import orgnr_first_valid_from
 
 
 def valid_orgnr(n: int) -> str:
-    """A valid organisation number, different for each n (the first check digit that python-stdnum accepts)."""
-    base = 81000000 + n * 13
-    while True:
-        for check in range(10):
-            candidate = f"{base:08d}{check}"
-            if stdnum_orgnr.is_valid(candidate):
-                return candidate
-        base += 1
+    """A valid organisation number, different for each n."""
+    return orgnr_first_valid_from(81000000 + n * 13)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
