@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from marketplace.accounts.models import Role
-from marketplace.catalogue.models import Service, ServiceStatus, Shortlist
+from marketplace.catalogue.models import DataLocation, Service, ServiceStatus, Shortlist
 from marketplace.catalogue.tests.helpers import acting
 from marketplace.catalogue.tests.search_data import TODAY, build_catalogue
 
@@ -112,6 +112,15 @@ def test_list_bad_values_are_reported_and_ignored(cat, client):
     ]
 
 
+def test_list_names_each_data_country_once(cat, client):
+    objekt = cat["services"]["objekt"]
+    DataLocation.objects.create(service=objekt, country="NO", region="Bergen")
+    html = text(client.get("/tjenester/", {"q": "objektlagring"}))
+    assert "<dt>Datalokasjon</dt><dd>Kun Norge (NO)</dd>" in html
+    html = text(client.get("/tjenester/", {"model": "paas"}))
+    assert "<dt>Datalokasjon</dt><dd>EØS (NO, SE)</dd>" in html
+
+
 def test_list_shows_expired_certificates_as_expired(cat, client):
     with time_machine.travel(TODAY.isoformat() + " 12:00 +0000", tick=False):
         html = text(client.get("/tjenester/", {"q": "arkiv"}))
@@ -126,7 +135,10 @@ def test_service_page_shows_compliance_facts(cat, client):
     with time_machine.travel(TODAY.isoformat() + " 12:00 +0000", tick=False):
         html = text(client.get(f"/tjenester/{service.pk}/"))
     assert f'<a class="ds-link" href="/leverandorer/{service.contract.supplier_id}/">Nordsky AS</a>' in html
-    assert f'<a class="ds-link" href="/tjenester/{service.pk}/versjoner/">Versjoner av Administrert database</a>' in html
+    assert (
+        f'<a class="ds-link" href="/tjenester/{service.pk}/versjoner/">Versjoner av Administrert database</a>'
+        in html
+    )
     # Anonymous visitors get no add-to-shortlist button (the POST needs a buyer organisation).
     assert 'action="/tjenester/kortlister/legg-til/"' not in html
     # SOC 2 expired on 31 January 2026 and is flagged; ISO 27001 is valid
