@@ -85,8 +85,17 @@ def test_buyer_searches_filters_compares_shortlists_and_exports(page: Page, demo
 
     in_norway = tick_facet(page, "location", "norway")
     assert 0 < in_norway < matches
+    norway_url = page.url
     iso = tick_facet(page, "certification", "iso27001")
     assert 0 < iso <= in_norway
+    # Back and forward move between the filter states htmx pushed, still without a reload.
+    page.go_back()
+    expect(page).to_have_url(norway_url)
+    expect(page.locator("#f-certification-iso27001")).not_to_be_checked()
+    assert total(page) == in_norway
+    page.go_forward()
+    expect(page.locator("#f-certification-iso27001")).to_be_checked()
+    assert total(page) == iso
     assert page.evaluate("() => window.journeyMarker") == "samme side"
     assert re.search(r"q=lagring.*location=norway.*certification=iso27001", page.url), page.url
     # Every hit really keeps its data in Norway and holds ISO/IEC 27001.
