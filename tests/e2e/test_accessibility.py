@@ -11,7 +11,7 @@ PUBLIC_PAGES = [
     ("/", "Markedsplassen for skytjenester"),
     ("/konto/logg-inn/", "Logg inn"),
     ("/tilgjengelighet/", "Tilgjengelighetserklæring"),
-    ("/leverandorer/", "Leverandører"),
+    ("/leverandorer/", "Leverandørregister"),
 ]
 
 

@@ -36,8 +36,11 @@ def test_wrong_password_shows_norwegian_error(page: Page, demo_users: DemoUsers)
     page.get_by_label("Passord", exact=True).fill("feil-passord-123")
     page.locator("main").get_by_role("button", name="Logg inn").click()
 
-    alert = page.get_by_role("alert")
-    expect(alert).to_have_text("Feil brukernavn eller passord. Prøv igjen.")
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_role("heading", level=2)).to_have_text("Innloggingen mislyktes")
+    expect(summary.get_by_role("listitem")).to_have_text(
+        "Feil brukernavn eller passord. Prøv igjen, og sjekk at du skiller mellom store og små bokstaver."
+    )
     expect(page.get_by_label("Brukernavn")).to_have_value("nve.godkjenner")
     expect(page.get_by_role("button", name="Logg ut")).to_have_count(0)
 

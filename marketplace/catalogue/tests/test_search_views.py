@@ -9,7 +9,9 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 
-from marketplace.catalogue.models import Service, ServiceStatus
+from marketplace.accounts.models import Role
+from marketplace.catalogue.models import DataLocation, Service, ServiceStatus, Shortlist
+from marketplace.catalogue.tests.helpers import acting
 from marketplace.catalogue.tests.search_data import TODAY, build_catalogue
 
 
@@ -110,6 +112,15 @@ def test_list_bad_values_are_reported_and_ignored(cat, client):
     ]
 
 
+def test_list_names_each_data_country_once(cat, client):
+    objekt = cat["services"]["objekt"]
+    DataLocation.objects.create(service=objekt, country="NO", region="Bergen")
+    html = text(client.get("/tjenester/", {"q": "objektlagring"}))
+    assert "<dt>Datalokasjon</dt><dd>Kun Norge (NO)</dd>" in html
+    html = text(client.get("/tjenester/", {"model": "paas"}))
+    assert "<dt>Datalokasjon</dt><dd>EØS (NO, SE)</dd>" in html
+
+
 def test_list_shows_expired_certificates_as_expired(cat, client):
     with time_machine.travel(TODAY.isoformat() + " 12:00 +0000", tick=False):
         html = text(client.get("/tjenester/", {"q": "arkiv"}))
@@ -124,14 +135,32 @@ def test_service_page_shows_compliance_facts(cat, client):
     with time_machine.travel(TODAY.isoformat() + " 12:00 +0000", tick=False):
         html = text(client.get(f"/tjenester/{service.pk}/"))
     assert f'<a class="ds-link" href="/leverandorer/{service.contract.supplier_id}/">Nordsky AS</a>' in html
-    assert 'action="/tjenester/kortlister/legg-til/"' in html
-    assert f'<input type="hidden" name="service" value="{service.pk}">' in html
+    assert (
+        f'<a class="ds-link" href="/tjenester/{service.pk}/versjoner/">Versjoner av Administrert database</a>'
+        in html
+    )
+    # Anonymous visitors get no add-to-shortlist button (the POST needs a buyer organisation).
+    assert 'action="/tjenester/kortlister/legg-til/"' not in html
     # SOC 2 expired on 31 January 2026 and is flagged; ISO 27001 is valid
     assert re.search(r'<tr class="is-expired">\s*<td>SOC 2 Type II</td>.*?Utløpt', html, re.S)
     assert re.search(r"<tr>\s*<td>ISO/IEC 27001</td>", html)
     assert "SE (Stockholm), NO" in html or "NO, SE (Stockholm)" in html
     assert "Er en skytjeneste" in html
     assert "<dd>99,99 %</dd>" in html
+
+
+def test_service_page_offers_shortlist_to_buyers_only(cat, login, buyer_org, supplier_org):
+    service = cat["services"]["database"]
+    buyer = acting(buyer_org, Role.BUYER, username="kjoper")
+    Shortlist.objects.create(organisation=buyer_org, name="Lagring 2026", created_by=buyer)
+    html = text(login(buyer, buyer_org).get(f"/tjenester/{service.pk}/?fra=sok"))
+    assert 'action="/tjenester/kortlister/legg-til/"' in html
+    assert f'<input type="hidden" name="service" value="{service.pk}">' in html
+    assert f'<input type="hidden" name="next" value="/tjenester/{service.pk}/?fra=sok">' in html
+    assert re.search(r'<option value="\d+">Lagring 2026</option>', html)
+    editor = acting(supplier_org, Role.LISTING_EDITOR, username="red")
+    html = text(login(editor, supplier_org).get(f"/tjenester/{service.pk}/"))
+    assert 'action="/tjenester/kortlister/legg-til/"' not in html
 
 
 def test_service_page_price_list_and_saas_wcag(cat, client):
@@ -360,13 +389,3 @@ def test_api_bad_token_is_401_and_openapi_lists_endpoints(cat, client):
         "sort",
         "page",
     }
-
-
-def test_result_names_each_data_location_country_once(cat, client):
-    service = cat["services"]["database"]
-    service.data_locations.all().delete()
-    service.data_locations.create(country="NO", region="Oslo")
-    service.data_locations.create(country="NO", region="Stavanger")
-    service.data_locations.create(country="SE", region="Stockholm")
-    html = text(client.get("/tjenester/", {"model": "paas"}))
-    assert f"{service.get_data_residency_display()} (NO, SE)</dd>" in html

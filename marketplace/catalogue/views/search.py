@@ -77,9 +77,13 @@ def service_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     service = selectors.service_get_published(pk)
-    return render(
-        request, "catalogue/service_detail.html", {"service": service, "today": timezone.localdate()}
-    )
+    context = {
+        "service": service,
+        "today": timezone.localdate(),
+        # The add-to-shortlist form offers the acting buyer organisation's shortlists to choose among.
+        "shortlists": selectors.shortlist_list_for(request.user) if request.user.is_authenticated else [],
+    }
+    return render(request, "catalogue/service_detail.html", context)
 
 
 @require_GET
