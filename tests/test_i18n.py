@@ -246,13 +246,23 @@ def compiled_catalogue() -> None:
             ["Hopp til hovedinnhold", "Tilgjengelighetserklæring", ">English</button>"],
             ["Skip to"],
         ),
+        # Bokmål first: an English-language browser still gets Bokmål until the user chooses English.
         (
             {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"},
             {},
+            "nb",
+            ["Hopp til hovedinnhold", "Tilgjengelighetserklæring", "Hovedmeny", ">English</button>"],
+            ["Skip to main content", "Accessibility statement"],
+        ),
+        (
+            {},
+            {"mps_language": "en"},
             "en",
             ["Skip to main content", "Accessibility statement", "Main menu", ">Norsk</button>"],
             ["Hopp til hovedinnhold", "Tilgjengelighetserklæring"],
         ),
+        # An unknown language in the cookie falls back to Bokmål.
+        ({}, {"mps_language": "de"}, "nb", ["Hopp til hovedinnhold"], ["Skip to main content"]),
         (
             {"HTTP_ACCEPT_LANGUAGE": "nb-NO,nb;q=0.9,en;q=0.5"},
             {},
@@ -260,7 +270,7 @@ def compiled_catalogue() -> None:
             ["Hopp til hovedinnhold", "Hovedmeny", "Logg inn"],
             ["Skip to main content"],
         ),
-        # The language switch's cookie wins over the browser's preference.
+        # The language switch's cookie decides, whatever the browser prefers.
         (
             {"HTTP_ACCEPT_LANGUAGE": "en-GB"},
             {"mps_language": "nb"},
