@@ -172,11 +172,27 @@ SEARCH_TABLE_INDEXES_PG = [
         "status, sla_availability_percent DESC NULLS LAST, name, id",
     ),
 ]
+# SQLite (core migration 0006): an index cannot say NULLS LAST, so the price order is written as
+# "price IS NULL, price" (an expression index) and the SLA order relies on NULL sorting last in DESC order.
+SEARCH_TABLE_INDEXES_SQLITE = [
+    (
+        "core_search_service_price_sqlite",
+        "catalogue_service",
+        "status, price_from_amount IS NULL, price_from_amount, name, id",
+    ),
+    (
+        "core_search_service_sla_sqlite",
+        "catalogue_service",
+        "status, sla_availability_percent DESC, name, id",
+    ),
+]
 
 
 def search_table_indexes_ensure() -> None:
     """Create the search's indexes on catalogue tables when they are missing (only then: no DDL otherwise)."""
-    indexes = SEARCH_TABLE_INDEXES + (SEARCH_TABLE_INDEXES_PG if connection.vendor == "postgresql" else [])
+    indexes = SEARCH_TABLE_INDEXES + (
+        SEARCH_TABLE_INDEXES_PG if connection.vendor == "postgresql" else SEARCH_TABLE_INDEXES_SQLITE
+    )
     names = [name for name, _table, _columns in indexes]
     placeholders = ", ".join(["%s"] * len(names))
     if connection.vendor == "postgresql":
