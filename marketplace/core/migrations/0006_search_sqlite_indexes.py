@@ -1,8 +1,11 @@
-"""SQLite indexes for the price and SLA sort orders of the search page (PostgreSQL has its own in 0005).
+"""SQLite indexes for the price and SLA sort orders of the search page (PostgreSQL has its own in 0005) and for
+the certification facet.
 
 SQLite indexes cannot say NULLS LAST, so the search orders by price as "price IS NULL, price" on SQLite (an
 expression index matches it) and by SLA descending (NULL already sorts last there). A sorted page then reads the
-index instead of sorting every published service. `mps reindex` runs the same statements (IF NOT EXISTS).
+index instead of sorting every published service. The certification facet of an unfiltered search counts the
+valid certificates per scheme from (scheme, valid_until, service_id) alone. `mps reindex` runs the same
+statements (IF NOT EXISTS).
 """
 
 from django.db import migrations
@@ -14,6 +17,11 @@ INDEXES = [
         "status, price_from_amount IS NULL, price_from_amount, name, id",
     ),
     ("core_search_service_sla_sqlite", "catalogue_service", "status, sla_availability_percent DESC, name, id"),
+    (
+        "core_search_certification_scheme_sqlite",
+        "catalogue_certification",
+        "scheme, valid_until, service_id",
+    ),
 ]
 
 
