@@ -173,7 +173,8 @@ SEARCH_TABLE_INDEXES_PG = [
     ),
 ]
 # SQLite (core migration 0006): an index cannot say NULLS LAST, so the price order is written as
-# "price IS NULL, price" (an expression index) and the SLA order relies on NULL sorting last in DESC order.
+# "price IS NULL, price" (an expression index) and the SLA order relies on NULL sorting last in DESC order;
+# the certification facet of an unfiltered search reads (scheme, valid_until, service_id).
 SEARCH_TABLE_INDEXES_SQLITE = [
     (
         "core_search_service_price_sqlite",
@@ -184,6 +185,11 @@ SEARCH_TABLE_INDEXES_SQLITE = [
         "core_search_service_sla_sqlite",
         "catalogue_service",
         "status, sla_availability_percent DESC, name, id",
+    ),
+    (
+        "core_search_certification_scheme_sqlite",
+        "catalogue_certification",
+        "scheme, valid_until, service_id",
     ),
 ]
 
@@ -204,9 +210,17 @@ def search_table_indexes_ensure() -> None:
     with connection.cursor() as cursor:
         cursor.execute(existing_sql, names)
         existing = {row[0] for row in cursor.fetchall()}
+        created = []
         for name, table, columns in indexes:
             if name not in existing:
                 cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+                created.append(name)
+        if created and connection.vendor == "sqlite":
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+            if cursor.fetchone():
+                # statistics for the new indexes too, so the planner does not prefer them blindly
+                for name in created:
+                    cursor.execute(f"ANALYZE {name}")
 
 
 def services_reindex() -> int:

@@ -415,3 +415,14 @@ def test_search_indexes_exist_and_are_recreated(db):
         cursor.execute("DROP INDEX core_search_service_name")
     search_table_indexes_ensure()
     assert "core_search_service_name" in indexes("catalogue_service")
+    # the sort orders (and on SQLite the unfiltered certification facet) have indexes of their own per database
+    if connection.vendor == "postgresql":
+        assert {"core_search_service_price", "core_search_service_sla"} <= indexes("catalogue_service")
+    else:
+        assert {"core_search_service_price_sqlite", "core_search_service_sla_sqlite"} <= indexes(
+            "catalogue_service"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX core_search_certification_scheme_sqlite")
+        search_table_indexes_ensure()
+        assert "core_search_certification_scheme_sqlite" in indexes("catalogue_certification")

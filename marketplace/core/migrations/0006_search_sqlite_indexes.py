@@ -33,6 +33,10 @@ def forward(apps, schema_editor):
     for name, table, columns in INDEXES:
         if table in tables:
             schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})", params=None)
+            if "sqlite_stat1" in tables:
+                # the planner has statistics for the older indexes: give it those of the new ones too, or it may
+                # prefer a new index where an older one is far better (facet counts)
+                schema_editor.execute(f"ANALYZE {name}", params=None)
 
 
 def reverse(apps, schema_editor):
