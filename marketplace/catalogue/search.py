@@ -172,11 +172,33 @@ SEARCH_TABLE_INDEXES_PG = [
         "status, sla_availability_percent DESC NULLS LAST, name, id",
     ),
 ]
+# SQLite (core migration 0006): an index cannot say NULLS LAST, so the price order is written as
+# "price IS NULL, price" (an expression index) and the SLA order relies on NULL sorting last in DESC order;
+# the certification facet of an unfiltered search reads (scheme, valid_until, service_id).
+SEARCH_TABLE_INDEXES_SQLITE = [
+    (
+        "core_search_service_price_sqlite",
+        "catalogue_service",
+        "status, price_from_amount IS NULL, price_from_amount, name, id",
+    ),
+    (
+        "core_search_service_sla_sqlite",
+        "catalogue_service",
+        "status, sla_availability_percent DESC, name, id",
+    ),
+    (
+        "core_search_certification_scheme_sqlite",
+        "catalogue_certification",
+        "scheme, valid_until, service_id",
+    ),
+]
 
 
 def search_table_indexes_ensure() -> None:
     """Create the search's indexes on catalogue tables when they are missing (only then: no DDL otherwise)."""
-    indexes = SEARCH_TABLE_INDEXES + (SEARCH_TABLE_INDEXES_PG if connection.vendor == "postgresql" else [])
+    indexes = SEARCH_TABLE_INDEXES + (
+        SEARCH_TABLE_INDEXES_PG if connection.vendor == "postgresql" else SEARCH_TABLE_INDEXES_SQLITE
+    )
     names = [name for name, _table, _columns in indexes]
     placeholders = ", ".join(["%s"] * len(names))
     if connection.vendor == "postgresql":
@@ -188,9 +210,17 @@ def search_table_indexes_ensure() -> None:
     with connection.cursor() as cursor:
         cursor.execute(existing_sql, names)
         existing = {row[0] for row in cursor.fetchall()}
+        created = []
         for name, table, columns in indexes:
             if name not in existing:
                 cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+                created.append(name)
+        if created and connection.vendor == "sqlite":
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+            if cursor.fetchone():
+                # statistics for the new indexes too, so the planner does not prefer them blindly
+                for name in created:
+                    cursor.execute(f"ANALYZE {name}")
 
 
 def services_reindex() -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -344,13 +345,21 @@ def search_ranked_ids(
 ) -> list[int]:
     """Ids of one page of the objects in `queryset` that match `q`, best match first (ties by id).
 
-    The ranked matches (`search_matches`) are intersected with `queryset` (any filters) in one query. When the
-    caller knows the filtered total and it is small (selective filters), the query fetches those ids and they
-    are put in rank order here; otherwise the database walks the ranked list until the page is full.
+    The ranked matches (`search_matches`) are intersected with `queryset` (any filters). When the caller knows
+    the filtered total: if most matches pass the filters, the ranked list is checked a slice at a time (one
+    small query usually fills the page); if few pass (up to SMALL_RESULT), those ids are fetched and put in
+    rank order here. Otherwise the database walks the ranked list until the page is full.
     """
     ids, param = _matches(q, kind)
     if not ids:
         return []
+    if total is not None and 0 < total <= len(ids):
+        # Most matches pass the filters: check the ranked list a slice at a time (sized from the share that
+        # passes), rather than have the database compare every match with every filtered row.
+        wanted = offset + limit
+        chunk = max(2 * wanted, math.ceil(wanted * len(ids) / total * 1.25))
+        if chunk * 2 <= len(ids):
+            return _ranked_by_chunks(queryset, ids, offset=offset, limit=limit, chunk=chunk)
     if total is not None and total <= SMALL_RESULT:
         matching = set(search_filter(queryset, q, kind=kind).values_list("pk", flat=True))
         ranked = [pk for pk in ids if pk in matching]
@@ -362,3 +371,26 @@ def search_ranked_ids(
     with connection.cursor() as cursor:
         cursor.execute(sql, [param, *inner_params, limit, offset])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _ranked_by_chunks(
+    queryset: models.QuerySet[Any], ids: list[int], *, offset: int, limit: int, chunk: int
+) -> list[int]:
+    """One page of `ids` (in rank order) that are in `queryset`, testing `chunk` ids per query until full."""
+    wanted = offset + limit
+    found: list[int] = []
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        joined = ",".join(map(str, part))
+        param = "{" + joined + "}" if _vendor() == "postgresql" else "[" + joined + "]"
+        present = set(
+            queryset.filter(
+                pk__in=RawSQL(f"SELECT m.id FROM ({_ids_sql()}) AS m", [param])  # noqa: S608, S611 - fixed SQL text; ids only as a parameter
+            )
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        found += [pk for pk in part if pk in present]
+        if len(found) >= wanted:
+            break
+    return found[offset:wanted]

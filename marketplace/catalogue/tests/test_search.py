@@ -172,6 +172,33 @@ def test_data_location(cat, location, expected):
     assert names(search(location=location)) == expected
 
 
+def test_certification_facet_counts_only_published_services(cat):
+    # certificates of services that are not published never count, with or without other filters
+    import datetime as dt
+
+    from marketplace.catalogue.models import Certification
+
+    for key, scheme in [("draft", "iso27001"), ("draft", "iso27017"), ("kubernetes", "iso27001")]:
+        Certification.objects.create(
+            service=cat["services"][key],
+            scheme=scheme,
+            valid_until=TODAY + dt.timedelta(days=1),
+            issuer="DNV",
+        )
+    assert facet(search(), "certification") == {"ISO/IEC 27001": 4, "SOC 2 Type II": 1}
+    kubernetes = cat["services"]["kubernetes"]
+    kubernetes.status = ServiceStatus.WITHDRAWN
+    kubernetes.save()
+    service_index_refresh(kubernetes)
+    assert facet(search(), "certification") == {"ISO/IEC 27001": 3}
+    assert facet(search(certification=("soc2",)), "certification") == {"ISO/IEC 27001": 3, "SOC 2 Type II": 0}
+    assert facet(search(model=("paas",)), "certification") == {"ISO/IEC 27001": 1}
+    # valid on the last day, not the day after
+    assert facet(service_search(SearchParams(), today=TODAY + dt.timedelta(days=2)), "certification") == {
+        "ISO/IEC 27001": 3
+    }
+
+
 def test_certification_filter_counts_only_valid_certificates(cat):
     result = search(certification=("iso27001",))
     assert names(result) == ["Administrert database", "Cyber Risk Score", "Objektlagring Oslo"]
@@ -388,3 +415,14 @@ def test_search_indexes_exist_and_are_recreated(db):
         cursor.execute("DROP INDEX core_search_service_name")
     search_table_indexes_ensure()
     assert "core_search_service_name" in indexes("catalogue_service")
+    # the sort orders (and on SQLite the unfiltered certification facet) have indexes of their own per database
+    if connection.vendor == "postgresql":
+        assert {"core_search_service_price", "core_search_service_sla"} <= indexes("catalogue_service")
+    else:
+        assert {"core_search_service_price_sqlite", "core_search_service_sla_sqlite"} <= indexes(
+            "catalogue_service"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX core_search_certification_scheme_sqlite")
+        search_table_indexes_ensure()
+        assert "core_search_certification_scheme_sqlite" in indexes("catalogue_certification")

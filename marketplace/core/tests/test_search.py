@@ -223,3 +223,29 @@ def test_ranked_ids_small_total_path_gives_the_same_order(orgs):
     assert search_ranked_ids(queryset, "lagring", kind="doc", offset=1, limit=1, total=2) == [
         orgs["lagring"].pk
     ]
+
+
+def test_ranked_ids_by_slices_give_the_same_pages(orgs):
+    # a dozen matches; with the total known and most of them passing the filter, the ranked list is checked a
+    # slice at a time — every page must equal the database's own walk of the list
+    made = [OrganisationFactory(name=f"Lagring {letter}") for letter in "ABCDEFGHIJKL"]
+    for index, org in enumerate(made):
+        search_index_update(kind="doc", object_id=org.pk, title=org.name, body="lagring " * (index + 1))
+    everything = Organisation.objects.all()
+    walked = search_ranked_ids(everything, "lagring", kind="doc", offset=0, limit=20)
+    total = len(walked)
+    assert set(walked) >= {org.pk for org in made}
+    for offset in range(total + 1):
+        assert (
+            search_ranked_ids(everything, "lagring", kind="doc", offset=offset, limit=1, total=total)
+            == (walked[offset : offset + 1])
+        )
+    # a filter that drops one match: the pages skip it and keep the rank order
+    dropped = walked[2]
+    filtered = everything.exclude(pk=dropped)
+    expected = [pk for pk in walked if pk != dropped]
+    for offset in range(total):
+        assert (
+            search_ranked_ids(filtered, "lagring", kind="doc", offset=offset, limit=1, total=total - 1)
+            == (expected[offset : offset + 1])
+        )
