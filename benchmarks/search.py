@@ -103,9 +103,9 @@ def _seed(n_services: int, rng: random.Random) -> None:
     from decimal import Decimal
 
     from django.db import transaction
-    from stdnum.no import orgnr as stdnum_orgnr
 
     from marketplace.accounts.models import Organisation, OrganisationKind
+    from marketplace.accounts.rules import orgnr_first_valid_from
     from marketplace.catalogue.models import (
         Certification,
         CertificationScheme,
@@ -127,13 +127,7 @@ def _seed(n_services: int, rng: random.Random) -> None:
     )
 
     def orgnr(n: int) -> str:
-        base = 91000000 + n * 17
-        while True:
-            for check in range(10):
-                candidate = f"{base:08d}{check}"
-                if stdnum_orgnr.is_valid(candidate):
-                    return candidate
-            base += 1
+        return orgnr_first_valid_from(91000000 + n * 17)
 
     frameworks_spec = [
         ("CIPS", FrameworkCategory.CIPS, ["IaaS", "PaaS", "Hybrid og privat sky"], 0.40),
