@@ -41,7 +41,7 @@ def frameworks(request: HttpRequest) -> list[FrameworkOut]:
             starts_on=f.starts_on,
             ends_on=f.ends_on,
             max_value_amount=f.max_value_amount,
-            published_service_count=f.published_count,  # type: ignore[attr-defined]
+            published_service_count=f.published_service_count,  # type: ignore[attr-defined]
         )
         for f in selectors.framework_list()
     ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
-from marketplace.catalogue.models import FrameworkAgreement, Service, ServiceStatus
+from marketplace.catalogue.models import Service, ServiceStatus
+from marketplace.catalogue.selectors.frameworks import framework_get, framework_list
 from marketplace.catalogue.selectors.listings import (
     certification_flags,
     contract_list_open_for_supplier,
@@ -38,20 +39,13 @@ def service_list_published() -> QuerySet[Service]:
     )
 
 
-def framework_list() -> QuerySet[FrameworkAgreement]:
-    return FrameworkAgreement.objects.annotate(
-        published_count=Count(
-            "contracts__services", filter=Q(contracts__services__status=ServiceStatus.PUBLISHED)
-        )
-    ).order_by("name")
-
-
 __all__ = [
     "Facet",
     "FacetOption",
     "SearchResult",
     "certification_flags",
     "contract_list_open_for_supplier",
+    "framework_get",
     "framework_list",
     "price_list_for_contract",
     "service_get_listing_visible_to",

@@ -6,19 +6,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from marketplace.accounts.permissions import active_organisation
-from marketplace.catalogue import framework_selectors
-from marketplace.catalogue.framework_permissions import can_call_off_framework, is_participant
+from marketplace.catalogue import selectors
+from marketplace.catalogue.permissions import can_call_off_framework, is_participant
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    frameworks = framework_selectors.framework_list_with_counts()
+    frameworks = selectors.framework_list()
     return render(request, "catalogue/home.html", {"frameworks": frameworks, "today": timezone.localdate()})
 
 
 @require_GET
 def framework_list(request: HttpRequest) -> HttpResponse:
-    frameworks = framework_selectors.framework_list_with_counts()
+    frameworks = selectors.framework_list()
     return render(
         request, "catalogue/framework_list.html", {"frameworks": frameworks, "today": timezone.localdate()}
     )
@@ -26,7 +26,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    framework = framework_selectors.framework_get(pk)
+    framework = selectors.framework_get(pk)
     today = timezone.localdate()
     return render(
         request,

@@ -19,7 +19,7 @@ def _count_subquery(queryset: QuerySet, group_field: str) -> Coalesce:
     )
 
 
-def framework_list_with_counts() -> QuerySet[FrameworkAgreement]:
+def framework_list() -> QuerySet[FrameworkAgreement]:
     """Frameworks with lot, supplier, participant and published-service counts (one query)."""
     framework = OuterRef("pk")
     return FrameworkAgreement.objects.annotate(
@@ -46,7 +46,7 @@ def framework_list_with_counts() -> QuerySet[FrameworkAgreement]:
 def framework_get(pk: int) -> FrameworkAgreement:
     """One framework with mechanisms, criteria, lots (with ranked contracts and suppliers) and participants."""
     framework = (
-        framework_list_with_counts()
+        framework_list()
         .prefetch_related(
             "mechanisms",
             "criteria",
