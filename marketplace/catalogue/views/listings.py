@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,6 +41,21 @@ def _formsets(data: Any, initial: dict[str, Any] | None) -> dict[str, Any]:
         name: formset_class(data, prefix=prefix, initial=(initial or {}).get(name) or None)
         for name, (formset_class, prefix, _label) in FORMSETS.items()
     }
+
+
+class _RelationRows(TypedDict):
+    data_locations: list[dict[str, Any]]
+    certifications: list[dict[str, Any]]
+    sub_processors: list[dict[str, Any]]
+
+
+def _relation_rows(formsets: dict[str, Any]) -> _RelationRows:
+    """The repeated rows (data locations, certifications, sub-processors) as the listing services take them."""
+    return _RelationRows(
+        data_locations=formset_rows(formsets["data_locations"]),
+        certifications=formset_rows(formsets["certifications"]),
+        sub_processors=formset_rows(formsets["sub_processors"]),
+    )
 
 
 def _formset_blocks(formsets: dict[str, Any]) -> list[dict[str, Any]]:
@@ -171,9 +186,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     contract=contract,
                     data=form.cleaned_data,
-                    data_locations=formset_rows(formsets["data_locations"]),
-                    certifications=formset_rows(formsets["certifications"]),
-                    sub_processors=formset_rows(formsets["sub_processors"]),
+                    **_relation_rows(formsets),
                 )
             except exceptions.PermissionDenied as exc:
                 raise PermissionDenied from exc
@@ -221,9 +234,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     service=service,
                     data=form.cleaned_data,
-                    data_locations=formset_rows(formsets["data_locations"]),
-                    certifications=formset_rows(formsets["certifications"]),
-                    sub_processors=formset_rows(formsets["sub_processors"]),
+                    **_relation_rows(formsets),
                 )
             except exceptions.PermissionDenied as exc:
                 raise PermissionDenied from exc
