@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "marketplace.accounts",
     "marketplace.catalogue",
     "marketplace.suppliers",
+    "marketplace.calloffs",
 ]
 
 MIDDLEWARE = [
@@ -254,3 +255,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Sealed offers: the master key (32 bytes, urlsafe base64) that wraps each call-off's data key.
+# Generate one with: python -c "import base64,os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())"
+MPS_OFFER_MASTER_KEY = os.environ.get("MPS_OFFER_MASTER_KEY", "")
+if not MPS_OFFER_MASTER_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("MPS_OFFER_MASTER_KEY must be set when DEBUG=0")
+    MPS_OFFER_MASTER_KEY = (
+        "ZGV2LW9ubHktb2ZmZXItbWFzdGVyLWtleS0zMmJ5dGU="  # dev only: b"dev-only-offer-master-key-32byte"
+    )
+
+# Extra closed days (ISO dates, comma-separated) that deadlines treat like public holidays, e.g. 2026-12-24.
+MPS_EXTRA_CLOSED_DAYS = env_list("MPS_EXTRA_CLOSED_DAYS", [])

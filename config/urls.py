@@ -11,6 +11,7 @@ urlpatterns = [
     path("konto/", include("marketplace.accounts.urls")),
     path("tjenester/", include("marketplace.catalogue.urls")),
     path("leverandorer/", include("marketplace.suppliers.urls")),
+    path("avrop/", include("marketplace.calloffs.urls")),
     path("", home, name="home"),
     path("", include("marketplace.core.urls")),
 ]

@@ -13,6 +13,7 @@ MPS_E2E_DEBUG=1 runs it with DEBUG=1 instead; MPS_E2E_KEEP=1 keeps the temp dir 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -119,6 +120,7 @@ class E2EServer:
                 "DJANGO_SETTINGS_MODULE": "config.settings",
                 "DEBUG": "0",
                 "SECRET_KEY": self.secret_key,
+                "MPS_OFFER_MASTER_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "PYTHONUNBUFFERED": "1",
                 "MPS_DATA_DIR": str(self.workdir),

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CalloffsConfig(AppConfig):
+    name = "marketplace.calloffs"
+    label = "calloffs"
+    verbose_name = "Avrop"
+
+    def ready(self) -> None:
+        from marketplace.calloffs import demo
+        from marketplace.core import demo as core_demo
+
+        core_demo.register("calloffs", demo.seed, order=40)

@@ -1,0 +1,69 @@
+"""Pure predicates for call-offs. They read the acting user's organisation and roles and what the objects carry.
+
+Who does what:
+- buyer (of the call-off's organisation): creates, prepares, publishes, opens offers, records cascade answers,
+  cancels, sends the award notice, records complaints and signs the contract once standstill has ended;
+- evaluator (same organisation): declares impartiality, then scores and rejects;
+- approver (same organisation, not the person who created the call-off): decides the award;
+- bidder / supplier admin (an invited supplier): asks questions, submits/replaces/withdraws the offer;
+- MPS staff: see every call-off's record (never sealed content before opening), nothing to change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marketplace.accounts.models import Role
+from marketplace.accounts.permissions import active_organisation, acts_for, has_role, is_mps_staff
+
+BUYER_VIEW_ROLES = (Role.BUYER, Role.EVALUATOR, Role.APPROVER, Role.ORG_ADMIN)
+BIDDER_ROLES = (Role.BIDDER, Role.SUPPLIER_ADMIN)
+
+
+def is_buyer_side(user: Any, calloff: Any) -> bool:
+    return acts_for(user, calloff.buyer) and has_role(user, *BUYER_VIEW_ROLES)
+
+
+def can_view_calloff_record(user: Any, calloff: Any) -> bool:
+    """The full record (not sealed content): the buyer organisation's people and MPS staff."""
+    return is_buyer_side(user, calloff) or is_mps_staff(user)
+
+
+def can_manage_calloff(user: Any, calloff: Any) -> bool:
+    return acts_for(user, calloff.buyer) and has_role(user, Role.BUYER)
+
+
+def can_evaluate_calloff(user: Any, calloff: Any) -> bool:
+    return acts_for(user, calloff.buyer) and has_role(user, Role.EVALUATOR)
+
+
+def can_decide_award(user: Any, calloff: Any) -> bool:
+    """Four eyes: an approver of the buyer organisation who did not create the call-off."""
+    return (
+        acts_for(user, calloff.buyer)
+        and has_role(user, Role.APPROVER)
+        and getattr(user, "pk", None) != calloff.created_by_id
+    )
+
+
+def acts_for_supplier(user: Any, supplier: Any) -> bool:
+    return acts_for(user, supplier) and has_role(user, *BIDDER_ROLES)
+
+
+def can_submit_offer(user: Any, invitation: Any) -> bool:
+    """An invited (not excluded) supplier's bidder or supplier admin."""
+    return (
+        invitation is not None
+        and not invitation.excluded_reason
+        and invitation.invited_at is not None
+        and acts_for_supplier(user, invitation.supplier)
+    )
+
+
+def can_ask_question(user: Any, invitation: Any) -> bool:
+    return can_submit_offer(user, invitation)
+
+
+def is_supplier_user(user: Any) -> bool:
+    organisation = active_organisation(user)
+    return organisation is not None and bool(getattr(organisation, "is_supplier", False))
