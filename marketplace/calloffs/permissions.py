@@ -67,3 +67,16 @@ def can_ask_question(user: Any, invitation: Any) -> bool:
 def is_supplier_user(user: Any) -> bool:
     organisation = active_organisation(user)
     return organisation is not None and bool(getattr(organisation, "is_supplier", False))
+
+
+# --- evaluation / award ---
+
+
+def can_compute_evaluation(user: Any, calloff: Any) -> bool:
+    """The buyer runs the ranking; an evaluator may too (services require the evaluator to have declared impartial)."""
+    return acts_for(user, calloff.buyer) and has_role(user, Role.BUYER, Role.EVALUATOR)
+
+
+def can_read_award_notice(user: Any, notice: Any) -> bool:
+    """The recipient supplier's bidders/admins read their own notice; the buyer side and MPS staff read all."""
+    return acts_for_supplier(user, notice.recipient) or can_view_calloff_record(user, notice.award.calloff)
