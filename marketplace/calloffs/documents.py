@@ -20,6 +20,7 @@ from marketplace.calloffs.models import AwardNotice, CallOff, Evaluation, Offer,
 from marketplace.calloffs.selectors import award as award_selectors
 from marketplace.calloffs.selectors import calloff_state_of
 from marketplace.calloffs.selectors import evaluation as evaluation_selectors
+from marketplace.calloffs.services.award import oslo_text
 
 
 class LocalOnlyFetcher(URLFetcher):
@@ -86,6 +87,7 @@ def calloff_record_context(calloff: CallOff, *, now: dt.datetime | None = None) 
         "complaints": award_selectors.complaint_list(calloff),
         "cascade_steps": calloff.cascade_steps.select_related("contract__supplier", "recorded_by").all(),
         "audit_events": award_selectors.audit_trail_for(calloff),
+        "standstill_ends_text": oslo_text(calloff.standstill_ends_at) if calloff.standstill_ends_at else "",
     }
 
 

@@ -58,6 +58,9 @@ def award_panel_context(request: HttpRequest, calloff: CallOff, **forms: Any) ->
         or ComplaintForm(complainants=sel.complainant_choices(calloff)),
         "release_form": forms.get("release_form") or HoldReleaseForm(),
         "sign_blocked_reason": services.signing_blocked_reason(calloff, now),
+        "standstill_ends_text": services.oslo_text(calloff.standstill_ends_at)
+        if calloff.standstill_ends_at
+        else "",
         "standstill_remaining": (calloff.standstill_ends_at - now)
         if calloff.standstill_ends_at and calloff.standstill_ends_at > now
         else None,
