@@ -15,6 +15,7 @@ from typing import Any as _Any  # noqa: E402
 from django.http import Http404 as _Http404  # noqa: E402
 from django.http import HttpRequest as _HttpRequest  # noqa: E402
 from ninja import Schema as _Schema  # noqa: E402
+from ninja import Status as _Status  # noqa: E402
 
 from marketplace.api import token_auth as _token_auth  # noqa: E402
 from marketplace.calloffs import permissions as _permissions  # noqa: E402
@@ -118,16 +119,16 @@ def evaluation_get(request: _HttpRequest, calloff_id: int) -> dict[str, _Any]:
 
 
 @router.post("/calloffs/{calloff_id}/evaluation", response={201: EvaluationOut}, auth=_token_auth)
-def evaluation_post(request: _HttpRequest, calloff_id: int) -> tuple[int, dict[str, _Any]]:
+def evaluation_post(request: _HttpRequest, calloff_id: int) -> _Status[dict[str, _Any]]:
     """Compute the ranking of a mini-competition from the opened prices and the recorded scores."""
     calloff = _record_calloff(request, calloff_id)
     evaluation = _evaluation_services.evaluation_compute(actor=request.user, calloff=calloff)
     calloff.refresh_from_db()
-    return 201, _evaluation_out(evaluation, calloff)
+    return _Status(201, _evaluation_out(evaluation, calloff))
 
 
 @router.post("/calloffs/{calloff_id}/award", response={201: AwardOut}, auth=_token_auth)
-def award_post(request: _HttpRequest, calloff_id: int, payload: AwardIn) -> tuple[int, dict[str, _Any]]:
+def award_post(request: _HttpRequest, calloff_id: int, payload: AwardIn) -> _Status[dict[str, _Any]]:
     """Decide the award (approver who did not create the call-off)."""
     calloff = _record_calloff(request, calloff_id)
     award = _award_services.award_decide(
@@ -136,15 +137,15 @@ def award_post(request: _HttpRequest, calloff_id: int, payload: AwardIn) -> tupl
         justification=payload.justification,
         value_amount=payload.value_amount,
     )
-    return 201, _award_out(award)
+    return _Status(201, _award_out(award))
 
 
 @router.post("/calloffs/{calloff_id}/award/notices", response={201: list[NoticeOut]}, auth=_token_auth)
-def award_notices_post(request: _HttpRequest, calloff_id: int) -> tuple[int, list[dict[str, _Any]]]:
+def award_notices_post(request: _HttpRequest, calloff_id: int) -> _Status[list[dict[str, _Any]]]:
     """Send the award notice to every participant at once (buyer)."""
     calloff = _record_calloff(request, calloff_id)
     notices = _award_services.award_notice_send(actor=request.user, calloff=calloff)
-    return 201, [_notice_out(n) for n in notices]
+    return _Status(201, [_notice_out(n) for n in notices])
 
 
 @router.get("/award-notices", response=list[NoticeOut], auth=_token_auth)
