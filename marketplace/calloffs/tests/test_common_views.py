@@ -307,3 +307,19 @@ def test_cancel_after_signing_is_conflict(as_, calloff):
     assert "etter at kontrakten er signert" in response.content.decode()
     calloff.refresh_from_db()
     assert calloff.cancelled_at is None
+
+
+# --- entry points ---
+
+
+def test_nav_and_framework_page_link_to_calloffs(as_, w):
+    client = as_("buyer")
+    body = client.get(reverse("catalogue:framework_detail", args=[w.framework.pk])).content.decode()
+    assert f'href="{reverse("calloffs:create")}?framework={w.framework.pk}"' in body
+    assert f'href="{reverse("calloffs:list")}"' in body
+    assert (
+        f"{reverse('calloffs:create')}?framework"
+        not in as_("evaluator")
+        .get(reverse("catalogue:framework_detail", args=[w.framework.pk]))
+        .content.decode()
+    )
