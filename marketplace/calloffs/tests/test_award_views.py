@@ -255,3 +255,17 @@ def test_record_pdf_matrix(mini, login, other_buyer_org):
         .status_code
         == 403
     )
+
+
+def test_detail_page_panels(mini, login):
+    _sent(mini)
+    url = reverse("calloffs:detail", args=[mini.calloff.pk])
+    buyer_html = login(mini.buyer, mini.calloff.buyer).get(url).content.decode()
+    assert "Gå til tildeling" in buyer_html
+    assert "Gå til evalueringen" in buyer_html
+    assert reverse("calloffs:calloff_record_pdf", args=[mini.calloff.pk]) in buyer_html
+    supplier = member(mini.suppliers["A"], Role.BIDDER)
+    supplier_html = login(supplier, mini.suppliers["A"]).get(url).content.decode()
+    assert "Se meldingen under Meldinger" in supplier_html
+    assert "Gå til evalueringen" not in supplier_html
+    assert reverse("calloffs:calloff_record_pdf", args=[mini.calloff.pk]) not in supplier_html

@@ -53,6 +53,7 @@ def award_panel_context(request: HttpRequest, calloff: CallOff, **forms: Any) ->
         and award is None
         and calloff.cancelled_at is None,
         "can_manage": permissions.can_manage_calloff(user, calloff),
+        "can_see_record": permissions.can_view_calloff_record(user, calloff),
         "decide_form": forms.get("decide_form") or AwardDecideForm(),
         "complaint_form": forms.get("complaint_form")
         or ComplaintForm(complainants=sel.complainant_choices(calloff)),
