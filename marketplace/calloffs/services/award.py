@@ -172,12 +172,21 @@ def _money(value: Any) -> str:
     return formats.number_format(Decimal(str(value)), 2, use_l10n=True, force_grouping=True) + " kr"
 
 
+def _criterion_points(row: dict[str, Any], criterion: dict[str, Any]) -> Decimal:
+    points = (row.get("criteria") or {}).get(criterion["id"])
+    if points is None and criterion["kind"] == CriterionKind.PRICE:
+        points = row.get("price_points")
+    return Decimal(str(points if points is not None else 0))
+
+
+PRICE_ONLY = [{"id": "price", "name": "Pris", "kind": CriterionKind.PRICE, "weight_percent": "100"}]
+
+
 def advantages(winner: dict[str, Any], own: dict[str, Any], criteria: list[dict[str, Any]]) -> list[str]:
     """The winner's relative advantages against the recipient's offer, criterion by criterion, in Norwegian."""
     lines = []
     for criterion in criteria:
-        key = criterion["id"]
-        win, mine = Decimal(winner["criteria"][key]), Decimal(own["criteria"][key])
+        win, mine = _criterion_points(winner, criterion), _criterion_points(own, criterion)
         names = {"criterion": criterion["name"], "winner": _points(win), "own": _points(mine)}
         if criterion["kind"] == CriterionKind.PRICE:
             names |= {
@@ -316,8 +325,9 @@ def _notice_content(
             _("Deres tilbud ble avvist og er ikke evaluert. Begrunnelse: %(reason)s")
             % {"reason": rejection_reason}
         ]
-    elif winner_row and own_row and not is_winner and criteria:
-        content["advantages"] = advantages(winner_row, own_row, criteria)
+    elif winner_row and own_row and not is_winner:
+        # desk evaluations rank on the basket price alone: compare price points and totals
+        content["advantages"] = advantages(winner_row, own_row, criteria or PRICE_ONLY)
     if standstill_ends_at:
         content["standstill_text"] = _(
             "Karensperioden er %(days)s dager og utløper %(end)s (norsk tid). Kontrakt inngås ikke før "

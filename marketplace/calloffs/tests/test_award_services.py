@@ -225,6 +225,11 @@ def test_decide_desk_uses_latest_evaluation_and_notifies_ranked(buyer_org):
     assert sorted((n.recipient_id, n.is_winner) for n in notices) == sorted(
         [(two.supplier_id, True), (one.supplier_id, False)]
     )
+    loser = next(n for n in notices if not n.is_winner)
+    assert loser.content["advantages"] == [
+        "Pris: vinnerens pris 91\xa0000,00 kr ga 10,000 poeng mot 9,120 poeng for deres pris 99\xa0000,00 kr.",
+        "Samlet vektet poengsum: vinneren 10,000, dere 9,120.",
+    ]
 
 
 def test_notice_send_one_per_participant_simultaneous_with_content(mini, django_capture_on_commit_callbacks):
