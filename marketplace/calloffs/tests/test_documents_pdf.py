@@ -5,6 +5,7 @@ import io
 import pytest
 
 from marketplace.calloffs import documents
+from marketplace.calloffs.models import OfferReceipt
 from marketplace.calloffs.services.award import award_decide, award_notice_send, complaint_record
 from marketplace.calloffs.services.evaluation import (
     evaluation_compute,
@@ -80,7 +81,16 @@ def test_record_html_has_every_section(done):
 
 def test_record_before_opening_shows_hash_not_price(buyer_org):
     mini = mini_competition(buyer_org, offers_opened_at=None)
+    OfferReceipt.objects.create(
+        calloff=mini.calloff,
+        supplier=mini.suppliers["B"],
+        kind="submitted",
+        sha256="f" * 64,
+        received_at=NOW,
+        received_by=mini.offers["B"].submitted_by,
+    )
     html = documents.calloff_record_html(mini.calloff, now=NOW)
+    assert "f" * 64 in html
     assert "b" * 64 in html
     assert "130" not in html
     assert "Tilbudene er ikke åpnet; innholdet vises ikke." in html
