@@ -68,6 +68,7 @@ def evaluation_table(evaluation: Evaluation) -> dict[str, Any]:
             "weight_percent": Decimal(str(c["weight_percent"])),
         }
         for c in (evaluation.inputs.get("criteria") or [])
+        if isinstance(c, dict) and {"id", "name", "weight_percent"} <= c.keys()
     ]
     rows = []
     for row in evaluation.result.get("ranking", []):
