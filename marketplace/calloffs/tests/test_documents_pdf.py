@@ -137,3 +137,45 @@ def test_fetcher_refuses_network_and_files():
         '<html><body><img src="http://127.0.0.1:9/x.png" alt="x"><p>Hei</p></body></html>'
     )
     assert pdf.startswith(b"%PDF")
+
+
+def test_reports_for_a_desk_shaped_evaluation(buyer_org, login):
+    from django.urls import reverse
+
+    from marketplace.accounts.models import Role
+    from marketplace.calloffs.models import Evaluation
+    from marketplace.calloffs.tests.factories import CallOffFactory
+    from marketplace.catalogue.models import Mechanism
+    from marketplace.catalogue.tests.factories import ContractFactory
+    from marketplace.catalogue.tests.helpers import acting
+
+    buyer = acting(buyer_org, Role.BUYER)
+    calloff = CallOffFactory(buyer=buyer_org, created_by=buyer, mechanism=Mechanism.DESK, evaluated_at=NOW)
+    contract = ContractFactory(lot=calloff.lot, rank=1)
+    evaluation = Evaluation.objects.create(
+        calloff=calloff,
+        inputs={"model": {"formula": "linear", "slope": "1", "tie_break": "lowest_price"}, "suppliers": []},
+        inputs_hash="2" * 64,
+        result={
+            "ranking": [
+                {
+                    "rank": 1,
+                    "supplier_id": contract.supplier_id,
+                    "supplier_name": contract.supplier.name,
+                    "contract_id": contract.pk,
+                    "price_amount": "91000.00",
+                    "price_points": "10.000",
+                    "total_points": "10.000",
+                }
+            ],
+            "excluded": [],
+        },
+        computed_by=buyer,
+        computed_at=NOW,
+    )
+    html = documents.evaluation_report_html(evaluation)
+    assert contract.supplier.name in html
+    assert "2" * 64 in html
+    assert documents.calloff_record_pdf(calloff, now=NOW).startswith(b"%PDF")
+    page = login(buyer, buyer_org).get(reverse("calloffs:award_page", args=[calloff.pk]))
+    assert page.status_code == 200
