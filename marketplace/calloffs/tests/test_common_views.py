@@ -323,3 +323,29 @@ def test_nav_and_framework_page_link_to_calloffs(as_, w):
         .get(reverse("catalogue:framework_detail", args=[w.framework.pk]))
         .content.decode()
     )
+
+
+def test_preview_with_incomplete_need_explains_in_the_preview(as_, w):
+    response = as_("buyer").post(
+        reverse("calloffs:create"), {"framework": w.framework.pk, "action": "preview"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "oppgi anslått verdi for å se hvilken avropsform" in response.content.decode()
+    assert "Gi avropet en tittel." not in response.content.decode()
+
+
+def test_preview_refusal_is_shown_in_the_preview(as_, w):
+    w.framework.max_value_amount = Decimal("100000")
+    w.framework.save()
+    response = as_("buyer").post(reverse("calloffs:create"), post_data(w, action="preview"))
+    assert response.status_code == 200
+    assert "maksimale verdi" in response.content.decode()
+    assert CallOff.objects.count() == 0
+
+
+def test_framework_chosen_up_front_limits_lots(as_, w, buyer_org):
+    other = world(buyer_org)
+    body = as_("buyer").get(reverse("calloffs:create"), {"framework": w.framework.pk}).content.decode()
+    assert f"{w.framework.name} – 1: IaaS</option>" in body
+    assert f"{other.framework.name} – 1: IaaS</option>" not in body
+    assert f">{other.framework.name}</option>" in body  # the framework itself can still be chosen

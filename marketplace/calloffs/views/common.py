@@ -86,20 +86,28 @@ def calloff_list(request: HttpRequest) -> HttpResponse:
 def _create_form(request: HttpRequest, data: Any = None) -> CallOffCreateForm:
     buyer = active_organisation(request.user)
     frameworks = frameworks_open_to(buyer, oslo_day(timezone.now()))
+    lots = lots_of_frameworks(frameworks)
     initial: dict[str, Any] = {}
     framework_id = request.GET.get("framework", "")
-    if framework_id.isdigit():
+    if framework_id.isdigit() and frameworks.filter(pk=int(framework_id)).exists():
         initial["framework"] = int(framework_id)
+        if data is None:  # a framework chosen up front: offer only its lots
+            lots = lots.filter(framework_id=int(framework_id))
     shortlist_id = request.GET.get("shortlist", "")
     if shortlist_id.isdigit():
         initial["shortlist"] = int(shortlist_id)
     return CallOffCreateForm(
-        data,
-        initial=initial,
-        frameworks=frameworks,
-        lots=lots_of_frameworks(frameworks),
-        shortlists=shortlists_of(buyer),
+        data, initial=initial, frameworks=frameworks, lots=lots, shortlists=shortlists_of(buyer)
     )
+
+
+PREVIEW_FIELDS = (
+    "framework",
+    "lot",
+    "estimated_value_amount",
+    "needs_customisation",
+    "has_special_requirements",
+)
 
 
 @login_required
@@ -111,46 +119,54 @@ def calloff_create(request: HttpRequest) -> HttpResponse:
     assert buyer is not None  # can_start_calloff checked it
     form = _create_form(request, request.POST if request.method == "POST" else None)
     preview: services.Assessment | None = None
+    preview_error = ""
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "preview":
+        # What the rule gives for the need so far; nothing is stored. Only the fields the rule reads are checked.
+        form.is_valid()
+        data = form.cleaned_data
+        for name in [name for name in form.errors if name not in PREVIEW_FIELDS]:
+            del form.errors[name]
+        if all(name in data for name in PREVIEW_FIELDS):
+            try:
+                preview = services.calloff_assess(
+                    buyer=buyer,
+                    framework=data["framework"],
+                    lot=data["lot"],
+                    estimated_value_amount=data["estimated_value_amount"],
+                    needs_customisation=data["needs_customisation"],
+                    has_special_requirements=data["has_special_requirements"],
+                )
+            except exceptions.ApplicationError as exc:
+                preview_error = exc.message
+        else:
+            preview_error = _(
+                "Velg rammeavtale og delkontrakt og oppgi anslått verdi for å se hvilken avropsform regelen gir."
+            )
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
-            data = form.cleaned_data
-            if request.POST.get("action") == "preview":
-                try:
-                    preview = services.calloff_assess(
-                        buyer=buyer,
-                        framework=data["framework"],
-                        lot=data["lot"],
-                        estimated_value_amount=data["estimated_value_amount"],
-                        needs_customisation=data["needs_customisation"],
-                        has_special_requirements=data["has_special_requirements"],
-                    )
-                    status = 200
-                except exceptions.ApplicationError as exc:
-                    apply_errors(form, exc)
+            try:
+                calloff, warnings = services.calloff_create(
+                    actor=request.user, buyer=buyer, **form.cleaned_data
+                )
+            except exceptions.PermissionDenied:
+                raise PermissionDenied from None
+            except exceptions.ApplicationError as exc:
+                apply_errors(form, exc)
             else:
-                try:
-                    calloff, warnings = services.calloff_create(actor=request.user, buyer=buyer, **data)
-                except exceptions.PermissionDenied:
-                    raise PermissionDenied from None
-                except exceptions.ApplicationError as exc:
-                    apply_errors(form, exc)
-                else:
-                    messages.success(
-                        request,
-                        _("Avrop %(reference)s er opprettet som %(mechanism)s.")
-                        % {
-                            "reference": calloff.reference,
-                            "mechanism": calloff.get_mechanism_display().lower(),
-                        },
-                    )
-                    for warning in warnings:
-                        messages.warning(request, warning)
-                    return redirect("calloffs:detail", pk=calloff.pk)
+                messages.success(
+                    request,
+                    _("Avrop %(reference)s er opprettet som %(mechanism)s.")
+                    % {"reference": calloff.reference, "mechanism": calloff.get_mechanism_display().lower()},
+                )
+                for warning in warnings:
+                    messages.warning(request, warning)
+                return redirect("calloffs:detail", pk=calloff.pk)
     context = {
         "form": form,
         "preview": preview,
+        "preview_error": preview_error,
         "error_items": form.error_items() if form.is_bound else [],
         "has_frameworks": form.fields["framework"].queryset.exists(),  # type: ignore[attr-defined]
     }
