@@ -283,6 +283,13 @@ def _check_period(starts_on: dt.date | None, ends_on: dt.date | None) -> None:
 _REFERENCE = re.compile(r"^AV-(\d{4})-(\d+)$")
 
 
+def _lock_framework(framework: FrameworkAgreement) -> None:
+    """Serialise call-offs on one framework so two at once cannot both pass the maximum-value check (C-23/20)."""
+    FrameworkAgreement.objects.select_for_update().filter(pk=framework.pk).values_list(
+        "pk", flat=True
+    ).first()
+
+
 def _next_reference(year: int) -> str:
     prefix = f"AV-{year}-"
     last = (
@@ -357,6 +364,7 @@ def calloff_create(
     _check_period(period_starts_on, period_ends_on)
     if shortlist is not None and shortlist.organisation_id != buyer.pk:
         raise _fail("shortlist", _("Kortlisten tilhører ikke virksomheten din."))
+    _lock_framework(framework)
     assessment = calloff_assess(
         buyer=buyer,
         framework=framework,
@@ -442,6 +450,7 @@ def calloff_update_need(
     title = _clean_text(title, "title", _("Gi avropet en tittel."), max_length=TITLE_MAX)
     description = _clean_text(description, "description", _("Beskriv behovet."))
     _check_period(period_starts_on, period_ends_on)
+    _lock_framework(calloff.framework)
     assessment = calloff_assess(
         buyer=calloff.buyer,
         framework=calloff.framework,
