@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Organisation, OrganisationKind
 from marketplace.calloffs import permissions
-from marketplace.calloffs.models import CallOff, Invitation
+from marketplace.calloffs.models import CallOff, Invitation, ProcurementPart
 from marketplace.calloffs.rules import routes, thresholds
 from marketplace.calloffs.rules.state import CallOffState
 from marketplace.calloffs.selectors import calloff_state_of, framework_committed_total
@@ -128,8 +128,6 @@ class Assessment:
 
     @property
     def procurement_part_label(self) -> str:
-        from marketplace.calloffs.models import ProcurementPart
-
         return str(ProcurementPart(self.procurement_part).label)
 
 
