@@ -13,6 +13,7 @@ urlpatterns += [
     path("", common_views.calloff_list, name="list"),
     path("ny/", common_views.calloff_create, name="create"),
     path("<int:pk>/", common_views.calloff_detail, name="detail"),
+    path("<int:pk>/endre/", common_views.calloff_edit_need, name="edit_need"),
     path("<int:pk>/avlys/", common_views.calloff_cancel, name="cancel"),
 ]
 
