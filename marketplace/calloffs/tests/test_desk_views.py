@@ -273,7 +273,8 @@ def test_calculation_page_shows_every_line_rank_exclusion_and_hash(evaluated, wo
     assert "157\u00a0680\u00a0kr" in body  # Nordsky: 350 400 × 0,4500
     assert "350\u00a0400" in body
     assert "0,4500&nbsp;kr" in body
-    assert "9.82" in body
+    assert "9,82" in body
+    assert "Data lagres i EØS – absolutt krav" in body  # the summary of what is stored now
     assert "Atlanterhavet Sky AS" in body
     assert "Oppfyller ikke kravet «Data lagres i EØS»." in body
     assert "Prislisten mangler enheten «GB utgående trafikk» – kan ikke levere handlekurven." in body

@@ -55,6 +55,11 @@ def quantity_text(value: Any) -> str:
     return formats.number_format(number, use_l10n=True, force_grouping=True)
 
 
+def points_text(value: str) -> str:
+    """Points as stored (two decimals) in the page's number format: 9.82 → 9,82, −5.00 → −5,00."""
+    return formats.number_format(Decimal(value), decimal_pos=2, use_l10n=True)
+
+
 def _unit_label(unit: str) -> str:
     try:
         return str(PriceUnit(unit).label)
@@ -105,6 +110,8 @@ def _calculation_context(evaluation: Evaluation) -> dict[str, Any]:
     ranking = [
         {
             **row,
+            "price_points_text": points_text(row["price_points"]),
+            "total_points_text": points_text(row["total_points"]),
             "lines": [
                 {
                     **line,
@@ -135,11 +142,11 @@ def _calculation_context(evaluation: Evaluation) -> dict[str, Any]:
         "evaluation": evaluation,
         "ranking": ranking,
         "excluded": excluded,
-        "basket": [
+        "frozen_basket": [
             {**b, "unit_label": _unit_label(b["unit"]), "quantity_text": quantity_text(b["quantity"])}
             for b in inputs.get("basket", [])
         ],
-        "requirements": [
+        "frozen_requirements": [
             {**r, "label": _requirement_label(r["code"])} for r in inputs.get("requirements", [])
         ],
         "formula_text": _formula_text(inputs.get("model", {})),
