@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 
 from marketplace.calloffs.models import BasketLine, CallOff, DeskCriterion, Evaluation
 from marketplace.calloffs.rules.basket import Candidate, PriceItem, ServiceFacts
-from marketplace.catalogue.models import Certification, Contract, PriceList, Service, ServiceStatus
+from marketplace.catalogue.models import Certification, Contract, PriceLine, PriceList, Service, ServiceStatus
 from marketplace.core.exceptions import NotFound
 
 QUANTITY_PLACES = Decimal("0.0001")
@@ -53,32 +54,49 @@ def contracts_valid_on(calloff: CallOff, on_date: dt.date) -> QuerySet[Contract]
     )
 
 
-def price_list_in_force(contract: Contract, on_date: dt.date) -> PriceList | None:
-    """The highest version whose valid_from is on or before the date."""
-    return contract.price_lists.filter(valid_from__lte=on_date).order_by("-version").first()
-
-
 def desk_candidates(calloff: CallOff, *, units: Iterable[str], on_date: dt.date) -> list[Candidate]:
     """Each valid contract on the lot as a rule input: its price list in force (lines with the basket's units) and
-    the published services on the contract whose price unit is in the basket (the ones whose facts count)."""
+    the published services on the contract whose price unit is in the basket (the ones whose facts count).
+
+    A fixed number of queries whatever the number of suppliers."""
     unit_set = sorted(set(units))
-    candidates = []
-    for contract in contracts_valid_on(calloff, on_date):
-        price_list = price_list_in_force(contract, on_date)
-        lines: tuple[PriceItem, ...] = ()
-        if price_list is not None:
-            lines = tuple(
-                PriceItem(line.sku, line.description, line.unit, line.unit_price_amount)
-                for line in price_list.lines.filter(unit__in=unit_set).order_by("sku", "id")
-            )
-        services = (
-            Service.objects.filter(contract=contract, status=ServiceStatus.PUBLISHED, price_unit__in=unit_set)
-            .prefetch_related(
-                "data_locations",
-                Prefetch("certifications", queryset=Certification.objects.order_by("scheme", "valid_until")),
-            )
-            .order_by("id")
+    contracts = list(contracts_valid_on(calloff, on_date))
+    contract_ids = [contract.pk for contract in contracts]
+    in_force: dict[int, PriceList] = {}
+    for version in PriceList.objects.filter(contract_id__in=contract_ids, valid_from__lte=on_date).order_by(
+        "contract_id", "-version"
+    ):
+        in_force.setdefault(version.contract_id, version)
+    lines: dict[int, list[PriceItem]] = defaultdict(list)
+    for line in PriceLine.objects.filter(
+        price_list_id__in=[version.pk for version in in_force.values()], unit__in=unit_set
+    ).order_by("sku", "id"):
+        lines[line.price_list_id].append(
+            PriceItem(line.sku, line.description, line.unit, line.unit_price_amount)
         )
+    services: dict[int, list[ServiceFacts]] = defaultdict(list)
+    for service in (
+        Service.objects.filter(
+            contract_id__in=contract_ids, status=ServiceStatus.PUBLISHED, price_unit__in=unit_set
+        )
+        .prefetch_related(
+            "data_locations",
+            Prefetch("certifications", queryset=Certification.objects.order_by("scheme", "valid_until")),
+        )
+        .order_by("id")
+    ):
+        services[service.contract_id].append(
+            ServiceFacts(
+                service_id=service.pk,
+                name=service.name,
+                countries=tuple(service.data_location_countries),
+                certifications=tuple((c.scheme, c.valid_until) for c in service.certifications.all()),
+                has_norwegian_support=service.has_norwegian_support,
+            )
+        )
+    candidates = []
+    for contract in contracts:
+        price_list = in_force.get(contract.pk)
         candidates.append(
             Candidate(
                 supplier_id=contract.supplier_id,
@@ -87,17 +105,8 @@ def desk_candidates(calloff: CallOff, *, units: Iterable[str], on_date: dt.date)
                 framework_rank=contract.rank,
                 price_list_id=price_list.pk if price_list is not None else None,
                 price_list_version=price_list.version if price_list is not None else None,
-                price_lines=lines,
-                services=tuple(
-                    ServiceFacts(
-                        service_id=service.pk,
-                        name=service.name,
-                        countries=tuple(service.data_location_countries),
-                        certifications=tuple((c.scheme, c.valid_until) for c in service.certifications.all()),
-                        has_norwegian_support=service.has_norwegian_support,
-                    )
-                    for service in services
-                ),
+                price_lines=tuple(lines[price_list.pk]) if price_list is not None else (),
+                services=tuple(services[contract.pk]),
             )
         )
     return candidates

@@ -393,3 +393,24 @@ def test_basket_locked_once_evaluated(world):
     with pytest.raises(Conflict):
         desk_requirements_set(actor=world.buyer, calloff=world.calloff, requirements=["iso_27001"], now=NOW)
     assert _snapshot(world.calloff) == before
+
+
+def test_candidates_take_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    from marketplace.calloffs.selectors.desk import desk_candidates
+    from marketplace.calloffs.tests.desk_data import DAY
+
+    units = ["vcpu_hour", "gib_month", "gb_egress"]
+    with django_assert_max_num_queries(6):
+        candidates = desk_candidates(world.calloff, units=units, on_date=DAY)
+    assert [
+        (c.supplier_name, c.price_list_version, len(c.price_lines), len(c.services)) for c in candidates
+    ] == [
+        ("Nordsky AS", 2, 4, 2),
+        ("Fjellskyen AS", 1, 3, 2),
+        ("Atlanterhavet Sky AS", 1, 2, 2),
+    ]
+    for index in range(5):
+        extra = ContractFactory(lot=world.lot, supplier=SupplierFactory(), rank=10 + index)
+        PriceLineFactory(price_list=PriceListFactory(contract=extra), unit="vcpu_hour")
+    with django_assert_max_num_queries(6):
+        assert len(desk_candidates(world.calloff, units=units, on_date=DAY)) == 8
