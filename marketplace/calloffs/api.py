@@ -250,23 +250,22 @@ def calloffs_justify(request: HttpRequest, calloff_id: int, payload: Justificati
         actor=request.user, calloff=calloff, justification=payload.justification
     )
     return _cascade_out(calloff)
+
+
 # --- desk ---
 
-import datetime as dt  # noqa: E402
-from decimal import Decimal  # noqa: E402
 from typing import Any  # noqa: E402
 
-from django.http import Http404, HttpRequest  # noqa: E402
+from django.http import Http404  # noqa: E402
 from django.utils.translation import gettext  # noqa: E402
-from ninja import Schema, Status  # noqa: E402
+from ninja import Schema  # noqa: E402
 
 from marketplace.api import token_auth  # noqa: E402
 from marketplace.calloffs import permissions as calloff_permissions  # noqa: E402
-from marketplace.calloffs.models import CallOff, Evaluation  # noqa: E402
-from marketplace.calloffs.selectors import calloff_get_visible_to  # noqa: E402
+from marketplace.calloffs.models import Evaluation  # noqa: E402
 from marketplace.calloffs.selectors import desk as desk_selectors  # noqa: E402
 from marketplace.calloffs.services import desk as desk_services  # noqa: E402
-from marketplace.core.exceptions import NotFound, PermissionDenied  # noqa: E402
+from marketplace.core.exceptions import NotFound  # noqa: E402
 
 
 class DeskBasketLineIn(Schema):
