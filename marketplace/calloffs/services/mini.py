@@ -655,3 +655,17 @@ def question_answer(
         body = f"Et spørsmål i {calloff.reference} {calloff.title} er besvart: /avrop/{calloff.pk}/tilbud/\n"
         transaction.on_commit(lambda: _send_to_suppliers(supplier_ids, subject, body))
     return row
+
+
+def evaluation_model_set(
+    *,
+    actor: Any,
+    calloff: CallOff,
+    choices: Sequence[CriterionChoice],
+    model: PriceModel,
+    now: dt.datetime | None = None,
+) -> CallOff:
+    """Criteria and price model together, all or nothing (the preparation form saves both)."""
+    with transaction.atomic():
+        criteria_set(actor=actor, calloff=calloff, choices=choices, now=now)
+        return price_model_set(actor=actor, calloff=calloff, model=model, now=now)
