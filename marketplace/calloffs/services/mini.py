@@ -42,7 +42,8 @@ from marketplace.calloffs.models import (
     TieBreak,
 )
 from marketplace.calloffs.rules.state import CallOffState, CallOffTimes, calloff_state
-from marketplace.catalogue.models import Contract, CriterionKind, FrameworkCriterion, Mechanism
+from marketplace.calloffs.selectors.common import lot_contracts_valid_on
+from marketplace.catalogue.models import CriterionKind, FrameworkCriterion, Mechanism
 from marketplace.core.audit import audit_record
 from marketplace.core.deadlines import OSLO, oslo_day, period_last_day
 from marketplace.core.exceptions import Conflict, PermissionDenied, ValidationFailed
@@ -148,13 +149,14 @@ def _locked_row(calloff: CallOff) -> CallOff:
 
 
 def invitations_ensure(calloff: CallOff, *, actor: Any | None = None, now: dt.datetime | None = None) -> int:
-    """One invitation per framework contract on the lot; idempotent. Returns how many were created."""
+    """One invitation per framework contract on the lot valid today (Oslo); idempotent. Returns how many were
+    created. The common create/update services make the same invitations; this is the mini area's safety net."""
     now = now or timezone.now()
     with transaction.atomic():
         existing = set(Invitation.objects.filter(calloff=calloff).values_list("supplier_id", flat=True))
         created = [
             Invitation(calloff=calloff, contract=contract, supplier_id=contract.supplier_id)
-            for contract in Contract.objects.filter(lot=calloff.lot).order_by("rank", "id")
+            for contract in lot_contracts_valid_on(calloff.lot, oslo_day(now))
             if contract.supplier_id not in existing
         ]
         if created:
