@@ -62,4 +62,6 @@ urlpatterns += [
     path("<int:pk>/tilbud/", offer_views.offer_page, name="offer_page"),
     path("<int:pk>/tilbud/trekk/", offer_views.offer_withdraw, name="offer_withdraw"),
     path("<int:pk>/tilbud/apne/", offer_views.offers_open, name="offers_open"),
+    path("<int:pk>/tilbud/<int:offer_pk>/", offer_views.offer_detail, name="offer_detail"),
+    path("<int:pk>/tilbud/<int:offer_pk>/vedlegg/", offer_views.offer_attachment, name="offer_attachment"),
 ]

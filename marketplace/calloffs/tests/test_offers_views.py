@@ -152,3 +152,56 @@ def test_open_offers(world, login):
     assert "Tilbudene er åpnet (1 tilbud)." in body
     assert "<td>1234567,89</td>" in body
     assert CallOff.objects.get().offers_opened_at is not None
+
+
+def test_offer_detail_and_attachment_only_after_opening(world, login):
+    import base64
+
+    from marketplace.calloffs.models import ImpartialityDeclaration
+    from marketplace.calloffs.services import offers
+    from marketplace.calloffs.tests.mini_world import acting
+
+    offers.offer_submit(
+        actor=acting(world.bidders[0], world.suppliers[0]),
+        calloff=world.calloff,
+        supplier=world.suppliers[0],
+        content={
+            "price_amount": PRICE,
+            "description": "Linje 1\n<script>alert(1)</script>",
+            "attachment": {"name": "tilbud.txt", "base64": base64.b64encode(b"vedlegg").decode()},
+        },
+    )
+    offer = Offer.objects.get()
+    detail = f"/avrop/{world.calloff.pk}/tilbud/{offer.pk}/"
+    attachment = detail + "vedlegg/"
+    buyer = login(world.buyer, world.buyer_org)
+    assert buyer.get(detail).status_code == 404  # not opened
+    assert buyer.get(attachment).status_code == 404
+    move_deadline(world.calloff, timezone.now() - dt.timedelta(seconds=1))
+    assert buyer.get(detail).status_code == 404  # deadline passed, still not opened
+    buyer.post(f"/avrop/{world.calloff.pk}/tilbud/apne/")
+    response = buyer.get(detail)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "1234567,89" in body
+    assert "Linje 1<br>&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    response = buyer.get(attachment)
+    assert (response.status_code, response.content, response["Content-Type"]) == (
+        200,
+        b"vedlegg",
+        "text/plain",
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="tilbud.txt"'
+    # evaluator only after declaring impartiality; others never
+    evaluator = login(world.evaluator, world.buyer_org)
+    assert evaluator.get(detail).status_code == 403
+    ImpartialityDeclaration.objects.create(
+        calloff=world.calloff, user=world.evaluator, is_impartial=True, declared_at=timezone.now()
+    )
+    assert evaluator.get(detail).status_code == 200
+    assert login(world.org_admin, world.buyer_org).get(detail).status_code == 403
+    assert login(world.mps_admin, world.mps_org).get(detail).status_code == 403
+    assert login(world.bidders[1], world.suppliers[1]).get(detail).status_code == 403
+    assert login(world.bidders[0], world.suppliers[0]).get(attachment).status_code == 403
+    assert login(world.other_buyer, world.other_buyer_org).get(detail).status_code == 404
+    assert login(world.outsider_bidder, world.outsider_supplier).get(detail).status_code == 404

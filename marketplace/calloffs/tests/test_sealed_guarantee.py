@@ -145,6 +145,11 @@ def check_every_path(w, login) -> int:
     assert f"/avrop/{w.calloff.pk}/minikonkurranse/" in pages
     api_paths = calloff_api_urls(w.calloff)
     assert f"/api/v1/calloffs/{w.calloff.pk}/offers/receipts" in api_paths
+    for offer in Offer.objects.all():
+        pages += [
+            f"/avrop/{w.calloff.pk}/tilbud/{offer.pk}/",
+            f"/avrop/{w.calloff.pk}/tilbud/{offer.pk}/vedlegg/",
+        ]
     for name, (user, organisation) in viewers(w).items():
         client = login(user, organisation)
         for path in pages:

@@ -9,17 +9,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marketplace.calloffs import permissions
 from marketplace.calloffs.forms.mini import QuestionForm
 from marketplace.calloffs.forms.offers import OfferForm
-from marketplace.calloffs.models import CallOff, CallOffDocument
+from marketplace.calloffs.models import CallOff, CallOffDocument, Offer
 from marketplace.calloffs.rules.state import CallOffState, CallOffTimes, offers_accepted
+from marketplace.calloffs.sealing import OfferContent
 from marketplace.calloffs.selectors import calloff_state_of
 from marketplace.calloffs.selectors import offers as offer_selectors
 from marketplace.calloffs.services import offers as offer_services
@@ -138,3 +139,41 @@ def offers_open(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Tilbudene er åpnet (%(count)s tilbud).") % {"count": len(opened)})
     return redirect("calloffs:mini_workspace", pk=calloff.pk)
+
+
+def _opened_offer(request: HttpRequest, pk: int, offer_pk: int) -> tuple[CallOff, Offer, OfferContent]:
+    """The offer and its decrypted content, via `offer_content_get` only; 403 for people who may not read it,
+    404 when there is nothing to read (not opened, withdrawn, another call-off's offer)."""
+    calloff = calloff_for(request, pk)
+    offer = Offer.objects.filter(calloff=calloff, pk=offer_pk).select_related("supplier", "calloff").first()
+    if offer is None:
+        raise Http404
+    try:
+        content = offer_services.offer_content_get(actor=request.user, offer=offer)
+    except exceptions.PermissionDenied as exc:
+        raise PermissionDenied from exc
+    except exceptions.ApplicationError as exc:
+        raise Http404 from exc
+    return calloff, offer, content
+
+
+@login_required
+@require_GET
+def offer_detail(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
+    calloff, offer, content = _opened_offer(request, pk, offer_pk)
+    return render(
+        request, "calloffs/offers/detail.html", {"calloff": calloff, "offer": offer, "content": content}
+    )
+
+
+@login_required
+@require_GET
+def offer_attachment(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
+    _calloff, _offer, content = _opened_offer(request, pk, offer_pk)
+    if content.attachment is None:
+        raise Http404
+    response = HttpResponse(content.attachment.data, content_type=content.attachment.content_type)
+    filename = content.attachment.name.replace('"', "").replace("\\", "") or "vedlegg"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
