@@ -12,6 +12,7 @@ router = Router(tags=["calloffs"])
 import datetime as dt  # noqa: E402
 
 from django.http import HttpRequest  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
 from ninja import Schema  # noqa: E402
 from ninja.responses import Status  # noqa: E402
 
@@ -61,7 +62,7 @@ def _receipt_out(receipt: offer_selectors.ReceiptRow) -> OfferReceiptOut:
 def _supplier_of(request: HttpRequest) -> object:
     supplier = active_organisation(request.user)
     if supplier is None:
-        raise PermissionDenied("API-nøkkelen handler ikke for en leverandør.")
+        raise PermissionDenied(_("API-nøkkelen handler ikke for en leverandør."))
     return supplier
 
 

@@ -26,6 +26,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 NONCE_BYTES = 12
 KEY_BYTES = 32
@@ -93,19 +94,19 @@ def canonical_json(data: dict[str, Any]) -> bytes:
 def price_parse(value: Any) -> Decimal:
     """A price in NOK excl. VAT: a positive decimal with at most two decimals (string or Decimal, never float)."""
     if isinstance(value, (float, bool)):
-        raise ContentInvalid("price_amount", "Oppgi prisen som tekst, for eksempel «123456.50».")
+        raise ContentInvalid("price_amount", _("Oppgi prisen som tekst, for eksempel «123456.50»."))
     try:
         amount = Decimal(str(value).strip().replace(" ", "").replace(",", "."))
     except (InvalidOperation, ValueError) as exc:
-        raise ContentInvalid("price_amount", "Prisen må være et tall, for eksempel «123456.50».") from exc
+        raise ContentInvalid("price_amount", _("Prisen må være et tall, for eksempel «123456.50».")) from exc
     if not amount.is_finite():
-        raise ContentInvalid("price_amount", "Prisen må være et tall, for eksempel «123456.50».")
+        raise ContentInvalid("price_amount", _("Prisen må være et tall, for eksempel «123456.50»."))
     if amount <= 0:
-        raise ContentInvalid("price_amount", "Prisen må være større enn null.")
+        raise ContentInvalid("price_amount", _("Prisen må være større enn null."))
     if amount != amount.quantize(Decimal("0.01")):
-        raise ContentInvalid("price_amount", "Prisen kan ha høyst to desimaler.")
+        raise ContentInvalid("price_amount", _("Prisen kan ha høyst to desimaler."))
     if amount > PRICE_MAX:
-        raise ContentInvalid("price_amount", "Prisen er for høy.")
+        raise ContentInvalid("price_amount", _("Prisen er for høy."))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -117,7 +118,7 @@ def content_from_json_dict(data: dict[str, Any]) -> OfferContent:
         try:
             payload = base64.b64decode(str(raw.get("base64", "")), validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise ContentInvalid("attachment", "Vedlegget er ikke gyldig base64.") from exc
+            raise ContentInvalid("attachment", _("Vedlegget er ikke gyldig base64.")) from exc
         attachment = OfferAttachment(
             name=str(raw.get("name", "")), content_type=str(raw.get("content_type", "")), data=payload
         )

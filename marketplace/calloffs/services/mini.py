@@ -27,7 +27,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Membership
 from marketplace.calloffs import permissions, sealing
@@ -106,14 +107,14 @@ def upload_check(*, name: str, data: bytes, field: str = "file") -> str:
     """Check an uploaded file (size, extension, content) and return its content type; ValidationFailed otherwise."""
     limit = settings.MPS_UPLOAD_MAX_BYTES
     if not data:
-        raise _invalid(field, "Filen er tom.")
+        raise _invalid(field, _("Filen er tom."))
     if len(data) > limit:
-        raise _invalid(field, f"Filen er for stor (høyst {limit // (1024 * 1024)} MB).")
+        raise _invalid(field, _("Filen er for stor (høyst %(mb)s MB).") % {"mb": limit // (1024 * 1024)})
     extension = PurePath(name or "").suffix.lower()
     if extension not in ALLOWED_UPLOADS:
-        raise _invalid(field, "Filtypen er ikke tillatt. Tillatt: PDF, ODT, DOCX, XLSX, ODS og TXT.")
+        raise _invalid(field, _("Filtypen er ikke tillatt. Tillatt: PDF, ODT, DOCX, XLSX, ODS og TXT."))
     if not _sniff(extension, data):
-        raise _invalid(field, "Innholdet i filen stemmer ikke med filtypen.")
+        raise _invalid(field, _("Innholdet i filen stemmer ikke med filtypen."))
     return ALLOWED_UPLOADS[extension]
 
 
@@ -122,9 +123,11 @@ def upload_check(*, name: str, data: bytes, field: str = "file") -> str:
 
 def _check_manage(actor: Any, calloff: CallOff) -> None:
     if not permissions.can_manage_calloff(actor, calloff):
-        raise PermissionDenied("Bare innkjøper i oppdragsgivers virksomhet kan forberede minikonkurransen.")
+        raise PermissionDenied(
+            _("Bare innkjøper i oppdragsgivers virksomhet kan forberede minikonkurransen.")
+        )
     if calloff.mechanism != Mechanism.MINI_COMPETITION:
-        raise Conflict("Avropet er ikke en minikonkurranse.")
+        raise Conflict(_("Avropet er ikke en minikonkurranse."))
 
 
 def _state(calloff: CallOff, now: dt.datetime) -> CallOffState:
@@ -133,12 +136,12 @@ def _state(calloff: CallOff, now: dt.datetime) -> CallOffState:
 
 def _check_draft(calloff: CallOff, now: dt.datetime) -> None:
     if _state(calloff, now) is not CallOffState.DRAFT:
-        raise Conflict("Minikonkurransen er publisert; dette kan ikke endres lenger.")
+        raise Conflict(_("Minikonkurransen er publisert; dette kan ikke endres lenger."))
 
 
 def _check_unlocked(calloff: CallOff) -> None:
     if calloff.criteria_locked_at is not None:
-        raise Conflict("Tildelingskriteriene og evalueringsmodellen er låst.")
+        raise Conflict(_("Tildelingskriteriene og evalueringsmodellen er låst."))
 
 
 def _locked_row(calloff: CallOff) -> CallOff:
@@ -178,7 +181,7 @@ def invitation_exclude(
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("reason", "Oppgi begrunnelsen for å utelate leverandøren.")
+        raise _invalid("reason", _("Oppgi begrunnelsen for å utelate leverandøren."))
     with transaction.atomic():
         calloff = _locked_row(invitation.calloff)
         _check_manage(actor, calloff)
@@ -229,14 +232,14 @@ def calloff_document_add(
     now = now or timezone.now()
     title = (title or "").strip() or PurePath(name or "").name
     if len(title) > 200:
-        raise _invalid("title", "Tittelen kan være høyst 200 tegn.")
+        raise _invalid("title", _("Tittelen kan være høyst 200 tegn."))
     upload_check(name=name, data=data)
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         locked = _locked_row(calloff)
         _check_manage(actor, locked)
         if _state(locked, now) not in (CallOffState.DRAFT, CallOffState.TENDERING):
-            raise Conflict("Dokumenter kan bare legges til før tilbudsfristen.")
+            raise Conflict(_("Dokumenter kan bare legges til før tilbudsfristen."))
         document = CallOffDocument(
             calloff=locked, title=title, sha256=digest, uploaded_by=actor, uploaded_at=now
         )
@@ -282,20 +285,25 @@ class CriterionChoice:
 
 def _weights_check(choices: Sequence[CriterionChoice], kinds: dict[int, str]) -> None:
     if not choices:
-        raise _invalid("criteria", "Velg minst ett tildelingskriterium.")
+        raise _invalid("criteria", _("Velg minst ett tildelingskriterium."))
     ids = [choice.framework_criterion_id for choice in choices]
     if len(set(ids)) != len(ids):
-        raise _invalid("criteria", "Et kriterium kan bare velges én gang.")
+        raise _invalid("criteria", _("Et kriterium kan bare velges én gang."))
     for choice in choices:
         if choice.framework_criterion_id not in kinds:
-            raise _invalid("criteria", "Kriteriene kan bare velges blant rammeavtalens tildelingskriterier.")
+            raise _invalid(
+                "criteria", _("Kriteriene kan bare velges blant rammeavtalens tildelingskriterier.")
+            )
         if not (Decimal("0") < choice.weight_percent <= Decimal("100")):
-            raise _invalid("criteria", "Hver vekt må være større enn 0 og høyst 100 %.")
+            raise _invalid("criteria", _("Hver vekt må være større enn 0 og høyst 100 %."))
     total = sum((choice.weight_percent for choice in choices), Decimal("0"))
     if total != Decimal("100"):
-        raise _invalid("criteria", f"Vektene må til sammen være 100 % (nå {total.normalize():f} %).")
+        raise _invalid(
+            "criteria",
+            _("Vektene må til sammen være 100 %% (nå %(total)s %%).") % {"total": f"{total.normalize():f}"},
+        )
     if not any(kinds[choice.framework_criterion_id] == CriterionKind.PRICE for choice in choices):
-        raise _invalid("criteria", "Minst ett kriterium må være et priskriterium.")
+        raise _invalid("criteria", _("Minst ett kriterium må være et priskriterium."))
 
 
 def criteria_set(
@@ -365,17 +373,17 @@ def price_model_set(
 ) -> CallOff:
     now = now or timezone.now()
     if model.price_formula not in PriceFormula.values:
-        raise _invalid("price_formula", "Velg en prismodell.")
+        raise _invalid("price_formula", _("Velg en prismodell."))
     if model.tie_break not in TieBreak.values:
-        raise _invalid("tie_break", "Velg en likhetsregel.")
+        raise _invalid("tie_break", _("Velg en likhetsregel."))
     slope = _decimal(model.price_slope, "price_slope", "Stigningsfaktoren må være et tall.")
     if not (Decimal("0") < slope <= Decimal("100")):
-        raise _invalid("price_slope", "Stigningsfaktoren må være større enn 0 og høyst 100.")
+        raise _invalid("price_slope", _("Stigningsfaktoren må være større enn 0 og høyst 100."))
     best, zero = model.anchor_price_best_amount, model.anchor_price_zero_amount
     if model.price_formula == PriceFormula.ANCHORED:
         if best is None or zero is None:
             raise _invalid(
-                "anchor_price_best_amount", "Modellen med faste ankerpriser trenger begge ankerprisene."
+                "anchor_price_best_amount", _("Modellen med faste ankerpriser trenger begge ankerprisene.")
             )
         if best < 0 or zero <= best:
             raise _invalid(
@@ -519,28 +527,31 @@ def calloff_publish(
         if value is None or value.tzinfo is None:
             raise _invalid(name, "Oppgi dato og klokkeslett.")
     if offer_deadline_at <= now:
-        raise _invalid("offer_deadline_at", "Tilbudsfristen må være fram i tid.")
+        raise _invalid("offer_deadline_at", _("Tilbudsfristen må være fram i tid."))
     if questions_deadline_at <= now:
-        raise _invalid("questions_deadline_at", "Fristen for spørsmål må være fram i tid.")
+        raise _invalid("questions_deadline_at", _("Fristen for spørsmål må være fram i tid."))
     if questions_deadline_at >= offer_deadline_at:
-        raise _invalid("questions_deadline_at", "Fristen for spørsmål må være før tilbudsfristen.")
+        raise _invalid("questions_deadline_at", _("Fristen for spørsmål må være før tilbudsfristen."))
     with transaction.atomic():
         locked = _locked_row(calloff)
         _check_manage(actor, locked)
         _check_draft(locked, now)
         if locked.criteria_locked_at is None:
-            raise Conflict("Lås tildelingskriteriene og evalueringsmodellen før invitasjonen sendes.")
+            raise Conflict(_("Lås tildelingskriteriene og evalueringsmodellen før invitasjonen sendes."))
         invitations = list(
             Invitation.objects.filter(calloff=locked, excluded_reason="").select_related("supplier")
         )
         if not invitations:
-            raise Conflict("Minst én leverandør må inviteres.")
+            raise Conflict(_("Minst én leverandør må inviteres."))
         warnings = []
         suggested = offer_deadline_suggested(locked, now=now)
         if offer_deadline_at < suggested:
             warnings.append(
-                f"Tilbudsfristen er kortere enn anbefalt minimum ({offer_deadline_minimum_days(locked)} dager, "
-                f"{_oslo(suggested)}). Sørg for at fristen er lang nok til å utarbeide et tilbud."
+                _(
+                    "Tilbudsfristen er kortere enn anbefalt minimum (%(days)s dager, %(when)s). "
+                    "Sørg for at fristen er lang nok til å utarbeide et tilbud."
+                )
+                % {"days": offer_deadline_minimum_days(locked), "when": _oslo(suggested)}
             )
         locked.published_at = now
         locked.offer_deadline_at = offer_deadline_at
@@ -568,14 +579,26 @@ def calloff_publish(
             now=now,
         )
         supplier_ids = [i.supplier_id for i in invitations]
-        subject = f"Invitasjon til minikonkurranse: {locked.reference} {locked.title}"
-        body = (
-            f"{locked.buyer.name} inviterer til minikonkurranse under rammeavtalen {locked.framework.name}.\n\n"
-            f"Avrop: {locked.reference} {locked.title}\n"
-            f"Frist for spørsmål: {_oslo(questions_deadline_at)}\n"
-            f"Tilbudsfrist: {_oslo(offer_deadline_at)}\n\n"
-            f"Se invitasjonen og lever tilbud på Markedsplassen: /avrop/{locked.pk}/tilbud/\n"
-        )
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Invitasjon til minikonkurranse: %(reference)s %(title)s") % {
+                "reference": locked.reference,
+                "title": locked.title,
+            }
+            body = _(
+                "%(buyer)s inviterer til minikonkurranse under rammeavtalen %(framework)s.\n\n"
+                "Avrop: %(reference)s %(title)s\n"
+                "Frist for spørsmål: %(questions)s\n"
+                "Tilbudsfrist: %(offers)s\n\n"
+                "Se invitasjonen og lever tilbud på Markedsplassen: %(path)s\n"
+            ) % {
+                "buyer": locked.buyer.name,
+                "framework": locked.framework.name,
+                "reference": locked.reference,
+                "title": locked.title,
+                "questions": _oslo(questions_deadline_at),
+                "offers": _oslo(offer_deadline_at),
+                "path": f"/avrop/{locked.pk}/tilbud/",
+            }
         transaction.on_commit(lambda: _send_to_suppliers(supplier_ids, subject, body))
     return PublishResult(calloff=locked, invited=len(invitations), warnings=warnings)
 
@@ -588,23 +611,23 @@ def question_ask(*, actor: Any, calloff: CallOff, question: str, now: dt.datetim
     now = now or timezone.now()
     text = (question or "").strip()
     if not text:
-        raise _invalid("question", "Skriv spørsmålet.")
+        raise _invalid("question", _("Skriv spørsmålet."))
     if len(text) > QUESTION_MAX_CHARS:
-        raise _invalid("question", f"Spørsmålet kan være høyst {QUESTION_MAX_CHARS} tegn.")
+        raise _invalid("question", _("Spørsmålet kan være høyst %(max)s tegn.") % {"max": QUESTION_MAX_CHARS})
     organisation = getattr(actor, "active_organisation", None)
     if organisation is None:
-        raise PermissionDenied("Bare inviterte leverandører kan stille spørsmål.")
+        raise PermissionDenied(_("Bare inviterte leverandører kan stille spørsmål."))
     with transaction.atomic():
         locked = _locked_row(calloff)
         invitation = Invitation.objects.filter(calloff=locked, supplier=organisation).first()
         if not permissions.can_ask_question(actor, invitation):
-            raise PermissionDenied("Bare inviterte leverandører kan stille spørsmål.")
+            raise PermissionDenied(_("Bare inviterte leverandører kan stille spørsmål."))
         if (
             _state(locked, now) is not CallOffState.TENDERING
             or locked.questions_deadline_at is None
             or now >= locked.questions_deadline_at
         ):
-            raise Conflict("Fristen for spørsmål er ute.")
+            raise Conflict(_("Fristen for spørsmål er ute."))
         row = Question.objects.create(
             calloff=locked, asked_by_organisation=organisation, asked_by=actor, question=text, asked_at=now
         )
@@ -626,15 +649,15 @@ def question_answer(
     now = now or timezone.now()
     text = (answer or "").strip()
     if not text:
-        raise _invalid("answer", "Skriv svaret.")
+        raise _invalid("answer", _("Skriv svaret."))
     with transaction.atomic():
         calloff = _locked_row(question.calloff)
         _check_manage(actor, calloff)
         if _state(calloff, now) is not CallOffState.TENDERING:
-            raise Conflict("Spørsmål kan bare besvares før tilbudsfristen.")
+            raise Conflict(_("Spørsmål kan bare besvares før tilbudsfristen."))
         row = Question.objects.select_for_update().get(pk=question.pk)
         if row.answered_at is not None:
-            raise Conflict("Spørsmålet er allerede besvart.")
+            raise Conflict(_("Spørsmålet er allerede besvart."))
         row.answer = text
         row.answered_by = actor
         row.answered_at = now
@@ -653,8 +676,13 @@ def question_answer(
                 calloff=calloff, excluded_reason="", invited_at__isnull=False
             ).values_list("supplier_id", flat=True)
         )
-        subject = f"Nytt svar i minikonkurransen {calloff.reference}"
-        body = f"Et spørsmål i {calloff.reference} {calloff.title} er besvart: /avrop/{calloff.pk}/tilbud/\n"
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Nytt svar i minikonkurransen %(reference)s") % {"reference": calloff.reference}
+            body = _("Et spørsmål i %(reference)s %(title)s er besvart: %(path)s\n") % {
+                "reference": calloff.reference,
+                "title": calloff.title,
+                "path": f"/avrop/{calloff.pk}/tilbud/",
+            }
         transaction.on_commit(lambda: _send_to_suppliers(supplier_ids, subject, body))
     return row
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marketplace.calloffs import permissions, sealing
 from marketplace.calloffs.models import CallOff, Invitation, Offer, OfferReceipt, ReceiptKind
@@ -25,7 +27,9 @@ from marketplace.calloffs.services.mini import upload_check
 from marketplace.core.audit import audit_record
 from marketplace.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 
-LATE_MESSAGE = "Tilbudsfristen er ute. Tilbud kan ikke leveres, erstattes eller trekkes etter fristen."
+LATE_MESSAGE = gettext_noop(
+    "Tilbudsfristen er ute. Tilbud kan ikke leveres, erstattes eller trekkes etter fristen."
+)
 DESCRIPTION_MAX_CHARS = 20_000
 
 
@@ -44,9 +48,11 @@ def offer_content_build(content: Mapping[str, Any] | sealing.OfferContent) -> se
             raise _validation(exc.field, exc.message) from exc
     description = parsed.description.strip()
     if not description:
-        raise _validation("description", "Beskriv tilbudet.")
+        raise _validation("description", _("Beskriv tilbudet."))
     if len(description) > DESCRIPTION_MAX_CHARS:
-        raise _validation("description", f"Beskrivelsen kan være høyst {DESCRIPTION_MAX_CHARS} tegn.")
+        raise _validation(
+            "description", _("Beskrivelsen kan være høyst %(max)s tegn.") % {"max": DESCRIPTION_MAX_CHARS}
+        )
     attachment = parsed.attachment
     if attachment is not None:
         content_type = upload_check(name=attachment.name, data=attachment.data, field="attachment")
@@ -71,7 +77,7 @@ def _lock(calloff: CallOff) -> CallOff:
     try:
         return CallOff.objects.select_for_update().get(pk=calloff.pk)
     except CallOff.DoesNotExist as exc:
-        raise NotFound("Fant ikke avropet.") from exc
+        raise NotFound(_("Fant ikke avropet.")) from exc
 
 
 def _check_bidder(actor: Any, calloff: CallOff, supplier: Any) -> None:
@@ -79,7 +85,7 @@ def _check_bidder(actor: Any, calloff: CallOff, supplier: Any) -> None:
         Invitation.objects.filter(calloff=calloff, supplier=supplier).select_related("supplier").first()
     )
     if not permissions.can_submit_offer(actor, invitation):
-        raise PermissionDenied("Du kan ikke levere tilbud i dette avropet for denne leverandøren.")
+        raise PermissionDenied(_("Du kan ikke levere tilbud i dette avropet for denne leverandøren."))
 
 
 def offer_submit(
@@ -99,7 +105,7 @@ def offer_submit(
         locked = _lock(calloff)
         _check_bidder(actor, locked, supplier)
         if not offers_accepted(CallOffTimes.of(locked), now):
-            raise Conflict(LATE_MESSAGE)
+            raise Conflict(_(LATE_MESSAGE))
         sealed = sealing.seal(_data_key(locked), plaintext, calloff_id=locked.pk, supplier_id=supplier.pk)
         offer = Offer.objects.filter(calloff=locked, supplier=supplier).first()
         if offer is None:
@@ -163,10 +169,10 @@ def offer_withdraw(
         locked = _lock(calloff)
         _check_bidder(actor, locked, supplier)
         if not offers_accepted(CallOffTimes.of(locked), now):
-            raise Conflict(LATE_MESSAGE)
+            raise Conflict(_(LATE_MESSAGE))
         offer = Offer.objects.filter(calloff=locked, supplier=supplier, withdrawn_at__isnull=True).first()
         if offer is None:
-            raise Conflict("Det er ikke levert noe tilbud som kan trekkes.")
+            raise Conflict(_("Det er ikke levert noe tilbud som kan trekkes."))
         offer.withdrawn_at = now
         offer.save(update_fields=["withdrawn_at"])
         OfferReceipt.objects.create(
@@ -198,14 +204,14 @@ def offers_open(*, actor: Any, calloff: CallOff, now: dt.datetime | None = None)
     fill `opened_price_amount`, set `offers_opened_at`; one audit event `offers.opened` lists the offers."""
     now = now or timezone.now()
     if not permissions.can_open_offers(actor, calloff):
-        raise PermissionDenied("Bare innkjøper i oppdragsgivers virksomhet kan åpne tilbudene.")
+        raise PermissionDenied(_("Bare innkjøper i oppdragsgivers virksomhet kan åpne tilbudene."))
     with transaction.atomic():
         locked = _lock(calloff)
         state = calloff_state(CallOffTimes.of(locked), now)
         if state is CallOffState.TENDERING or state is CallOffState.DRAFT:
-            raise Conflict("Tilbudene kan ikke åpnes før tilbudsfristen er ute.")
+            raise Conflict(_("Tilbudene kan ikke åpnes før tilbudsfristen er ute."))
         if state is not CallOffState.AWAITING_OPENING:
-            raise Conflict("Tilbudene er allerede åpnet, eller avropet er ikke lenger i denne fasen.")
+            raise Conflict(_("Tilbudene er allerede åpnet, eller avropet er ikke lenger i denne fasen."))
         offers = list(
             Offer.objects.filter(calloff=locked, withdrawn_at__isnull=True)
             .select_related("supplier")
@@ -246,13 +252,13 @@ def offer_content_get(*, actor: Any, offer: Offer) -> sealing.OfferContent:
     (an evaluator only after declaring impartiality). Raises PermissionDenied/Conflict otherwise."""
     calloff = CallOff.objects.select_related("buyer").get(pk=offer.calloff_id)
     if not permissions.can_read_offer_content(actor, calloff, declaration_of(actor, calloff)):
-        raise PermissionDenied("Du har ikke tilgang til innholdet i tilbudet.")
+        raise PermissionDenied(_("Du har ikke tilgang til innholdet i tilbudet."))
     if calloff.offers_opened_at is None:
-        raise Conflict("Tilbudene er ikke åpnet ennå.")
+        raise Conflict(_("Tilbudene er ikke åpnet ennå."))
     if offer.withdrawn_at is not None:
-        raise Conflict("Tilbudet er trukket.")
+        raise Conflict(_("Tilbudet er trukket."))
     if calloff.wrapped_data_key is None:
-        raise Conflict("Avropet har ingen datanøkkel.")
+        raise Conflict(_("Avropet har ingen datanøkkel."))
     data_key = sealing.data_key_unwrap(calloff.wrapped_data_key)
     return sealing.content_unseal(
         data_key, offer.sealed_content, calloff_id=calloff.pk, supplier_id=offer.supplier_id
