@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.calloffs.models import PriceFormula, TieBreak
@@ -73,6 +74,16 @@ class ExcludeForm(StyledForm):
     )
 
 
+def upload_size_check(upload: Any) -> Any:
+    """Refuse a too large upload before it is read into memory (the services check type and content)."""
+    limit = settings.MPS_UPLOAD_MAX_BYTES
+    if upload is not None and upload.size > limit:
+        raise forms.ValidationError(
+            _("Filen er for stor (høyst %(mb)s MB).") % {"mb": limit // (1024 * 1024)}
+        )
+    return upload
+
+
 class DocumentForm(StyledForm):
     title = forms.CharField(label=_("Tittel"), max_length=200, required=False)
     file = forms.FileField(
@@ -80,6 +91,9 @@ class DocumentForm(StyledForm):
         help_text=_("PDF, ODT, DOCX, XLSX, ODS eller TXT."),
         error_messages={"required": _("Velg en fil."), "empty": _("Filen er tom.")},
     )
+
+    def clean_file(self) -> Any:
+        return upload_size_check(self.cleaned_data.get("file"))
 
 
 class EvaluationModelForm(StyledForm):

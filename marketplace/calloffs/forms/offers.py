@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.calloffs.forms.mini import StyledForm
+from marketplace.calloffs.forms.mini import StyledForm, upload_size_check
 
 
 class OfferForm(StyledForm):
@@ -26,3 +28,6 @@ class OfferForm(StyledForm):
         help_text=_("Ett vedlegg: PDF, ODT, DOCX, XLSX, ODS eller TXT."),
         error_messages={"empty": _("Filen er tom.")},
     )
+
+    def clean_attachment(self) -> Any:
+        return upload_size_check(self.cleaned_data.get("attachment"))

@@ -205,3 +205,18 @@ def test_offer_detail_and_attachment_only_after_opening(world, login):
     assert login(world.bidders[0], world.suppliers[0]).get(attachment).status_code == 403
     assert login(world.other_buyer, world.other_buyer_org).get(detail).status_code == 404
     assert login(world.outsider_bidder, world.outsider_supplier).get(detail).status_code == 404
+
+
+def test_too_large_attachment_is_refused_before_reading(world, login, settings):
+    settings.MPS_UPLOAD_MAX_BYTES = 1024 * 1024
+    response = login(world.bidders[0], world.suppliers[0]).post(
+        page(world.calloff),
+        {
+            "price_amount": "10",
+            "description": "x",
+            "attachment": SimpleUploadedFile("stor.txt", b"a" * (1024 * 1024 + 1)),
+        },
+    )
+    assert response.status_code == 400
+    assert "Filen er for stor (høyst 1 MB)." in response.content.decode()
+    assert counts(Offer, OfferReceipt) == (0, 0)

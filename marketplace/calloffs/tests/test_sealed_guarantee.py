@@ -258,3 +258,34 @@ def test_after_opening_the_buyer_sees_prices_and_suppliers_still_do_not(world, l
     # admin shows the price only now
     body = login(world.mps_admin, world.mps_org).get("/admin/calloffs/offer/").content.decode()
     assert "7654321" in body
+
+
+def test_question_asker_never_shown_to_other_suppliers(world, login):
+    """Q&A answers go to every invited supplier without the asker: no page or endpoint names the asking supplier."""
+    from marketplace.calloffs.services import mini
+
+    asker = world.suppliers[0]
+    question = mini.question_ask(
+        actor=acting(world.bidders[0], asker),
+        calloff=world.calloff,
+        question="Kan leveransen deles i to faser?",
+    )
+    mini.question_answer(
+        actor=acting(world.buyer, world.buyer_org), question=question, answer="Ja, i to faser."
+    )
+    for index in (1, 2):
+        user, organisation = world.bidders[index], world.suppliers[index]
+        client = login(user, organisation)
+        _, secret = api_token_create(actor=None, user=user, organisation=organisation)
+        api_client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        seen_answer = False
+        for path in calloff_page_urls(world.calloff):
+            body = body_of(client.get(path, follow=True))
+            seen_answer = seen_answer or "Ja, i to faser." in body
+            for secret_text in (asker.name, asker.orgnr, world.bidders[0].username):
+                assert secret_text not in body, f"{secret_text!r} on {path}"
+        for path in calloff_api_urls(world.calloff):
+            body = body_of(api_client.get(path))
+            for secret_text in (asker.name, asker.orgnr, world.bidders[0].username):
+                assert secret_text not in body, f"{secret_text!r} in API {path}"
+        assert seen_answer
