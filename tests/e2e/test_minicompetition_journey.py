@@ -189,3 +189,7 @@ def test_mini_competition_from_invitation_to_opened_offers(page: Page, e2e_serve
         "980000,00"
     )
     assert_no_serious_axe_violations(page)
+    offers.get_by_role("link", name="Atlanterhavet Sky Norge AS").click()
+    expect(page.get_by_role("heading", name="Tilbud fra Atlanterhavet Sky Norge AS")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Suveren sky i Norden, med rabatt.")
+    assert_no_serious_axe_violations(page)
