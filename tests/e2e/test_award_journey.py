@@ -138,9 +138,10 @@ def test_evaluate_award_and_notify(page: Page, e2e_server: E2EServer) -> None:
 
     # Nordsky's bidder sees the notice in the inbox and reads it
     login_as(page, "nordsky.tilbyder", next_path="/avrop/meldinger/")
-    expect(page.get_by_text("Tildelt dere")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="AV-E2E-TILDELING")
+    expect(row).to_contain_text("Tildelt dere")
     assert_no_serious_axe_violations(page)
-    page.get_by_role("link", name=re.compile("AV-E2E-TILDELING")).click()
+    row.get_by_role("link", name=re.compile("AV-E2E-TILDELING")).click()
     expect(page.get_by_text("har besluttet å tildele kontrakten til dere.")).to_be_visible()
     assert_no_serious_axe_violations(page)
     page.get_by_role("button", name="Marker som lest").click()
