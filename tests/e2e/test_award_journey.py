@@ -1,8 +1,8 @@
-"""Evaluation and award journey on a mini-competition whose offers are already open.
+"""Evaluation and award journey on a mini-competition, from sealed offers to the supplier reading its notice.
 
-Set-up (outside the browser, through `manage.py shell` on the e2e database): NVE's mini-competition on CIPS lot 1
-with Nordsky, Atlanterhavet and Fjellskyen invited; Nordsky and Atlanterhavet have offered and the offers are open
-(what `offers_open` leaves behind: `offers_opened_at` and `opened_price_amount`). Then, in the browser: the evaluator
+Set-up (through `manage.py shell` on the e2e database): NVE's published mini-competition on CIPS lot 1 with Nordsky,
+Atlanterhavet and Fjellskyen invited. In the browser Nordsky and Atlanterhavet submit sealed offers, the deadline is
+moved into the past (state comes from timestamps) and the buyer opens the offers. Then, in the browser: the evaluator
 declares impartiality and scores with justifications, the buyer computes the ranking, the approver (not the creator)
 decides the award, the buyer sends the notices, and Nordsky's bidder reads its notice. axe-core on every page.
 """
@@ -13,56 +13,59 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import assert_no_serious_axe_violations, login_as, logout
+from tests.e2e.helpers import DEMO_PASSWORD, assert_no_serious_axe_violations, login_as, logout
 from tests.e2e.server import E2EServer
+
+SECOND_BIDDER = "atlanterhavet.tilbyder"  # the same user the mini-competition journey creates
 
 SET_UP = r"""
 import datetime as dt
 from decimal import Decimal
 from django.utils import timezone
-from marketplace.accounts.models import Organisation, User
-from marketplace.calloffs.models import CallOff, Criterion, Invitation, Offer, PriceFormula
+from marketplace.accounts.models import Membership, Organisation, Role, User
+from marketplace.calloffs.models import CallOff, Criterion, Invitation, PriceFormula, ProcurementPart
 from marketplace.catalogue.models import Contract, FrameworkAgreement, Mechanism
-from marketplace.calloffs.models import ProcurementPart
 
 now = timezone.now()
 framework = FrameworkAgreement.objects.get(reference="2024/1001")
 lot = framework.lots.get(number=1)
 buyer = Organisation.objects.get(orgnr="970205039")
 creator = User.objects.get(username="nve.innkjoper")
-calloff, _ = CallOff.objects.get_or_create(
-    reference="AV-E2E-TILDELING",
-    defaults=dict(
-        buyer=buyer, created_by=creator, framework=framework, lot=lot, mechanism=Mechanism.MINI_COMPETITION,
-        title="Objektlagring for flomvarsling", description="Lagring og beregning for hydrologiske modeller.",
-        estimated_value_amount=Decimal("2400000"), period_starts_on=dt.date(2027, 1, 1),
-        period_ends_on=dt.date(2028, 12, 31), procurement_part=ProcurementPart.PART_III,
-        price_formula=PriceFormula.PROPORTIONAL, has_standstill=True, created_at=now - dt.timedelta(days=30),
-        published_at=now - dt.timedelta(days=29), criteria_locked_at=now - dt.timedelta(days=29),
-        offer_deadline_at=now - dt.timedelta(days=1), offers_opened_at=now - dt.timedelta(hours=20),
-    ),
+calloff = CallOff.objects.create(
+    reference="AV-E2E-TILDELING", buyer=buyer, created_by=creator, framework=framework, lot=lot,
+    mechanism=Mechanism.MINI_COMPETITION, title="Objektlagring for flomvarsling",
+    description="Lagring og beregning for hydrologiske modeller.", estimated_value_amount=Decimal("2400000"),
+    period_starts_on=dt.date(2027, 1, 1), period_ends_on=dt.date(2028, 12, 31),
+    procurement_part=ProcurementPart.PART_III, price_formula=PriceFormula.PROPORTIONAL, has_standstill=True,
+    created_at=now - dt.timedelta(days=30), published_at=now - dt.timedelta(days=29),
+    criteria_locked_at=now - dt.timedelta(days=29), questions_deadline_at=now + dt.timedelta(minutes=50),
+    offer_deadline_at=now + dt.timedelta(hours=1),
 )
 for position, fc in enumerate(framework.criteria.all(), start=1):
-    Criterion.objects.get_or_create(
-        calloff=calloff, framework_criterion=fc,
-        defaults=dict(name=fc.name, kind=fc.kind, weight_percent=fc.weight_percent, position=position),
+    Criterion.objects.create(
+        calloff=calloff, framework_criterion=fc, name=fc.name, kind=fc.kind, weight_percent=fc.weight_percent,
+        position=position,
     )
-prices = {1: Decimal("1200000"), 2: Decimal("1000000")}
 for contract in Contract.objects.filter(lot=lot, rank__isnull=False).select_related("supplier"):
-    Invitation.objects.get_or_create(
-        calloff=calloff, supplier=contract.supplier,
-        defaults=dict(contract=contract, invited_at=calloff.published_at),
+    Invitation.objects.create(
+        calloff=calloff, supplier=contract.supplier, contract=contract, invited_at=calloff.published_at
     )
-    if contract.rank in prices:
-        bidder = User.objects.filter(memberships__organisation=contract.supplier).first() or creator
-        Offer.objects.get_or_create(
-            calloff=calloff, supplier=contract.supplier,
-            defaults=dict(
-                submitted_by=bidder, sealed_content=b"", sha256=f"{contract.rank}" * 64, size_bytes=512,
-                submitted_at=now - dt.timedelta(days=2), opened_price_amount=prices[contract.rank],
-            ),
-        )
+second = Organisation.objects.get(name="Atlanterhavet Sky Norge AS")
+user, _ = User.objects.get_or_create(username="__BIDDER__", defaults={"first_name": "Aud", "last_name": "Sjø"})
+user.set_password("__PASSWORD__")
+user.save()
+Membership.objects.get_or_create(user=user, organisation=second, role=Role.BIDDER)
 print(calloff.pk)
+""".replace("__BIDDER__", SECOND_BIDDER).replace("__PASSWORD__", DEMO_PASSWORD)
+
+DEADLINE_PASSED = """
+import datetime as dt
+from django.utils import timezone
+from marketplace.calloffs.models import CallOff
+now = timezone.now()
+CallOff.objects.filter(pk={pk}).update(
+    questions_deadline_at=now - dt.timedelta(seconds=2), offer_deadline_at=now - dt.timedelta(seconds=1)
+)
 """
 
 # Quality points per supplier and criterion (the three non-price criteria of CIPS, 30/20/10 %).
@@ -81,8 +84,21 @@ def test_evaluate_award_and_notify(page: Page, e2e_server: E2EServer) -> None:
     pk = _set_up(e2e_server)
     evaluation_url = f"/avrop/{pk}/evaluering/"
 
+    # two suppliers submit sealed offers; the deadline passes; the buyer opens them
+    for bidder, price in (("nordsky.tilbyder", "1 200 000"), (SECOND_BIDDER, "1 000 000")):
+        login_as(page, bidder, next_path=f"/avrop/{pk}/tilbud/")
+        page.get_by_label("Totalpris (NOK ekskl. mva.)").fill(price)
+        page.get_by_label("Beskrivelse av tilbudet").fill("Objektlagring i to norske regioner.")
+        page.get_by_role("button", name="Lever tilbud").click()
+        expect(page.get_by_text(re.compile(r"Tilbudet er mottatt \(versjon 1\)"))).to_be_visible()
+        logout(page)
+    e2e_server.manage("shell", "-c", DEADLINE_PASSED.format(pk=pk))
+    login_as(page, "nve.innkjoper", next_path=f"/avrop/{pk}/minikonkurranse/")
+    page.get_by_role("button", name="Åpne tilbud").click()
+    expect(page.get_by_text("Tilbudene er åpnet (2 tilbud).")).to_be_visible()
+
     # the evaluator (also the buyer here) declares impartiality before any offer is shown
-    login_as(page, "nve.innkjoper", next_path=evaluation_url)
+    page.goto(evaluation_url)
     expect(page.get_by_role("heading", name="Habilitetserklæring")).to_be_visible()
     expect(page.get_by_text("Nordsky AS")).to_have_count(0)
     assert_no_serious_axe_violations(page)
