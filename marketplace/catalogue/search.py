@@ -162,6 +162,12 @@ SEARCH_TABLE_INDEXES = [
         "status, contract_id, service_model, data_residency, price_model, cyberx_phase, is_cloud_service",
     ),
     ("core_search_service_name", "catalogue_service", "status, name, id"),
+    (
+        # core migration 0007: a page sorted by name with facet filters reads this index alone
+        "core_search_service_name_cover",
+        "catalogue_service",
+        "status, name, id, data_residency, contract_id, service_model, price_model, cyberx_phase",
+    ),
     ("core_search_certification", "catalogue_certification", "service_id, valid_until, scheme"),
 ]
 SEARCH_TABLE_INDEXES_PG = [
