@@ -6,7 +6,10 @@
   tsvector is read, three to four times slower than finding the matches in the GIN index.
 - Both: `core_search_service_name_cover` on catalogue_service (status, name, id and the single-valued facet
   columns), so a page sorted by name with facet filters walks the index alone (a deep page read the table row
-  of every entry it skipped). `mps reindex` re-creates it if missing (catalogue.search.SEARCH_TABLE_INDEXES).
+  of every entry it skipped). On SQLite it also holds the five NIST flags, and `core_search_service_facets_nist`
+  holds the facet columns with them, so a "cloud service" filter is answered from indexes (SQLite cannot read
+  the generated is_cloud_service from an index). `mps reindex` re-creates them if missing
+  (catalogue.search.SEARCH_TABLE_INDEXES*).
 """
 
 from django.db import migrations
@@ -29,6 +32,20 @@ NAME_COVER = (
     "catalogue_service",
     "status, name, id, data_residency, contract_id, service_model, price_model, cyberx_phase",
 )
+# SQLite cannot read the generated is_cloud_service from an index: the search filters on the five NIST flags it
+# is derived from there, and these indexes hold them.
+NIST_FLAGS = (
+    "has_on_demand_self_service, has_broad_network_access, has_resource_pooling, has_rapid_elasticity,"
+    " has_measured_service"
+)
+SQLITE_INDEXES = [
+    ("core_search_service_name_cover", "catalogue_service", f"{NAME_COVER[2]}, {NIST_FLAGS}"),
+    (
+        "core_search_service_facets_nist",
+        "catalogue_service",
+        f"status, contract_id, service_model, data_residency, price_model, cyberx_phase, {NIST_FLAGS}",
+    ),
+]
 
 
 def forward(apps, schema_editor):
@@ -38,11 +55,11 @@ def forward(apps, schema_editor):
     if connection.vendor == "postgresql":
         schema_editor.execute(PG_FUNCTION, params=None)
     tables = set(connection.introspection.table_names())
-    name, table, columns = NAME_COVER
-    if table in tables:
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})", params=None)
-        if connection.vendor == "sqlite" and "sqlite_stat1" in tables:
-            schema_editor.execute(f"ANALYZE {name}", params=None)
+    for name, table, columns in SQLITE_INDEXES if connection.vendor == "sqlite" else [NAME_COVER]:
+        if table in tables:
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})", params=None)
+            if connection.vendor == "sqlite" and "sqlite_stat1" in tables:
+                schema_editor.execute(f"ANALYZE {name}", params=None)
 
 
 def reverse(apps, schema_editor):
@@ -51,7 +68,8 @@ def reverse(apps, schema_editor):
         return
     if connection.vendor == "postgresql":
         schema_editor.execute(PG_FUNCTION_DROP, params=None)
-    schema_editor.execute(f"DROP INDEX IF EXISTS {NAME_COVER[0]}", params=None)
+    for name, _table, _columns in SQLITE_INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}", params=None)
 
 
 class Migration(migrations.Migration):
