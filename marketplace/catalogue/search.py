@@ -164,12 +164,19 @@ SEARCH_TABLE_INDEXES = [
     ("core_search_service_name", "catalogue_service", "status, name, id"),
     ("core_search_certification", "catalogue_certification", "service_id, valid_until, scheme"),
 ]
+_FACET_COLUMNS = "data_residency, contract_id, service_model, price_model, cyberx_phase"
 SEARCH_TABLE_INDEXES_PG = [
+    # core migration 0007: a sorted page with facet filters walks the sort order and filters from the index
+    ("core_search_service_name_cover", "catalogue_service", f"status, name, id, {_FACET_COLUMNS}"),
     (
-        # core migration 0007: a page sorted by name with facet filters reads this index alone
-        "core_search_service_name_cover",
+        "core_search_service_price_cover",
         "catalogue_service",
-        "status, name, id, data_residency, contract_id, service_model, price_model, cyberx_phase",
+        f"status, price_from_amount ASC NULLS LAST, name, id, {_FACET_COLUMNS}, is_cloud_service",
+    ),
+    (
+        "core_search_service_sla_cover",
+        "catalogue_service",
+        f"status, sla_availability_percent DESC NULLS LAST, name, id, {_FACET_COLUMNS}, is_cloud_service",
     ),
     ("core_search_service_price", "catalogue_service", "status, price_from_amount ASC NULLS LAST, name, id"),
     (
@@ -191,7 +198,17 @@ SEARCH_TABLE_INDEXES_SQLITE = [
     (
         "core_search_service_name_cover",
         "catalogue_service",
-        f"status, name, id, data_residency, contract_id, service_model, price_model, cyberx_phase, {_NIST_FLAGS}",
+        f"status, name, id, {_FACET_COLUMNS}, {_NIST_FLAGS}",
+    ),
+    (
+        "core_search_service_price_cover",
+        "catalogue_service",
+        f"status, price_from_amount IS NULL, price_from_amount, name, id, {_FACET_COLUMNS}, {_NIST_FLAGS}",
+    ),
+    (
+        "core_search_service_sla_cover",
+        "catalogue_service",
+        f"status, sla_availability_percent DESC, name, id, {_FACET_COLUMNS}, {_NIST_FLAGS}",
     ),
     (
         "core_search_service_facets_nist",
