@@ -377,6 +377,8 @@ def main() -> None:
     print(
         "\ncold = cache cleared before each search; warm = the same search again (other page/sort, back button)"
     )
+    # latencies are wall-clock: on a shared machine other work inflates them, so say how busy it was
+    print("load average (1/5/15 min) before timing: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(
         f"{'query type':<28}{'runs':>6}{'cold p50':>10}{'cold p95':>10}{'warm p50':>10}{'warm p95':>10}"
         f"{'hits (median)':>15}"
@@ -400,6 +402,7 @@ def main() -> None:
         f"{'overall':<28}{len(cold_all):>6}{_percentile(cold_all, 50):>10.1f}{_percentile(cold_all, 95):>10.1f}"
         f"{_percentile(warm_all, 50):>10.1f}{_percentile(warm_all, 95):>10.1f}"
     )
+    print("load average (1/5/15 min) after timing: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     connection.close()
     if not args.keep:
         if connection.vendor == "postgresql" or os.environ.get("DATABASE_URL"):
