@@ -8,7 +8,8 @@
 It never touches the development database: SQLite gets its own temp file, PostgreSQL its own database.
 Prints p50/p95 latency per query type and overall for `service_search` (the selector behind /tjenester/ and
 GET /api/v1/services: facet counts, total, one page of 20 with certifications and data locations).
-Options: --services N (default 50000), --runs N per query type (default 60), --seed N, --keep (keep the DB).
+Options: --services N (default 50000), --runs N per query type (default 60), --seed N, --keep (keep the DB),
+--cpu (CPU time of this process instead of wall-clock: all the work on SQLite, steady on a busy machine).
 """
 
 from __future__ import annotations
@@ -327,6 +328,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time with this process's CPU time instead of the wall clock (on SQLite that is all the work, so the "
+        "figures hold on a busy machine; on PostgreSQL it leaves out the server's share)",
+    )
     args = parser.parse_args()
 
     where, name = _database(args)
@@ -334,6 +341,8 @@ def main() -> None:
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
     os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+    # DEBUG=0 requires a sealed-offer master key; the benchmark never seals anything
+    os.environ.setdefault("MPS_OFFER_MASTER_KEY", "YmVuY2htYXJrLW9ubHktbm90LWEtcmVhbC1rZXktISE=")
     import django
 
     django.setup()
@@ -365,16 +374,22 @@ def main() -> None:
     cold_all: list[float] = []
     warm_all: list[float] = []
 
+    clock = time.process_time if args.cpu else time.perf_counter
+    if args.cpu:
+        print("\ntimes are CPU time of this process (--cpu), not wall-clock latency")
+
     def timed(params: dict[str, object], *, clear: bool) -> tuple[float, int]:
         if clear:
             cache.clear()  # cold: nothing cached, every facet aggregate computed afresh
-        t0 = time.perf_counter()
+        t0 = clock()
         result = service_search(SearchParams(**params))  # type: ignore[arg-type]
-        return (time.perf_counter() - t0) * 1000, result.total
+        return (clock() - t0) * 1000, result.total
 
     print(
         "\ncold = cache cleared before each search; warm = the same search again (other page/sort, back button)"
     )
+    # latencies are wall-clock: on a shared machine other work inflates them, so say how busy it was
+    print("load average (1/5/15 min) before timing: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(
         f"{'query type':<28}{'runs':>6}{'cold p50':>10}{'cold p95':>10}{'warm p50':>10}{'warm p95':>10}"
         f"{'hits (median)':>15}"
@@ -398,6 +413,7 @@ def main() -> None:
         f"{'overall':<28}{len(cold_all):>6}{_percentile(cold_all, 50):>10.1f}{_percentile(cold_all, 95):>10.1f}"
         f"{_percentile(warm_all, 50):>10.1f}{_percentile(warm_all, 95):>10.1f}"
     )
+    print("load average (1/5/15 min) after timing: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     connection.close()
     if not args.keep:
         if connection.vendor == "postgresql" or os.environ.get("DATABASE_URL"):

@@ -164,7 +164,20 @@ SEARCH_TABLE_INDEXES = [
     ("core_search_service_name", "catalogue_service", "status, name, id"),
     ("core_search_certification", "catalogue_certification", "service_id, valid_until, scheme"),
 ]
+_FACET_COLUMNS = "data_residency, contract_id, service_model, price_model, cyberx_phase"
 SEARCH_TABLE_INDEXES_PG = [
+    # core migration 0007: a sorted page with facet filters walks the sort order and filters from the index
+    ("core_search_service_name_cover", "catalogue_service", f"status, name, id, {_FACET_COLUMNS}"),
+    (
+        "core_search_service_price_cover",
+        "catalogue_service",
+        f"status, price_from_amount ASC NULLS LAST, name, id, {_FACET_COLUMNS}, is_cloud_service",
+    ),
+    (
+        "core_search_service_sla_cover",
+        "catalogue_service",
+        f"status, sla_availability_percent DESC NULLS LAST, name, id, {_FACET_COLUMNS}, is_cloud_service",
+    ),
     ("core_search_service_price", "catalogue_service", "status, price_from_amount ASC NULLS LAST, name, id"),
     (
         "core_search_service_sla",
@@ -175,7 +188,33 @@ SEARCH_TABLE_INDEXES_PG = [
 # SQLite (core migration 0006): an index cannot say NULLS LAST, so the price order is written as
 # "price IS NULL, price" (an expression index) and the SLA order relies on NULL sorting last in DESC order;
 # the certification facet of an unfiltered search reads (scheme, valid_until, service_id).
+_NIST_FLAGS = (
+    "has_on_demand_self_service, has_broad_network_access, has_resource_pooling, has_rapid_elasticity,"
+    " has_measured_service"
+)
 SEARCH_TABLE_INDEXES_SQLITE = [
+    # core migration 0007: SQLite cannot read the generated is_cloud_service from an index, so the search filters
+    # on the five flags it is derived from, and these indexes hold them
+    (
+        "core_search_service_name_cover",
+        "catalogue_service",
+        f"status, name, id, {_FACET_COLUMNS}, {_NIST_FLAGS}",
+    ),
+    (
+        "core_search_service_price_cover",
+        "catalogue_service",
+        f"status, price_from_amount IS NULL, price_from_amount, name, id, {_FACET_COLUMNS}, {_NIST_FLAGS}",
+    ),
+    (
+        "core_search_service_sla_cover",
+        "catalogue_service",
+        f"status, sla_availability_percent DESC, name, id, {_FACET_COLUMNS}, {_NIST_FLAGS}",
+    ),
+    (
+        "core_search_service_facets_nist",
+        "catalogue_service",
+        f"status, contract_id, service_model, data_residency, price_model, cyberx_phase, {_NIST_FLAGS}",
+    ),
     (
         "core_search_service_price_sqlite",
         "catalogue_service",

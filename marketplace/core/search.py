@@ -261,11 +261,12 @@ def search_index_replace_all(
 def _ranked_sql(terms: list[str], kind: str) -> tuple[str, list[Any]]:
     """SQL selecting every object id of `kind` that matches all terms, best match first (ties by id)."""
     if _vendor() == "postgresql":
+        # core_search_ranked (core migration 0007) matches through the GIN index and ranks with ts_rank
         tsquery, params = _pg_tsquery_sql(terms)
         return (
-            f"SELECT e.object_id FROM core_searchentry e WHERE e.kind = %s AND e.document @@ {tsquery}"  # noqa: S608 - fixed SQL text; user input only as parameters
-            f" ORDER BY ts_rank(e.document, {tsquery}) DESC, e.object_id",
-            [kind, *params, *params],
+            f"SELECT r.object_id FROM core_search_ranked(%s, {tsquery}) AS r"  # noqa: S608 - fixed SQL text; user input only as parameters
+            " ORDER BY r.rank DESC, r.object_id",
+            [kind, *params],
         )
     return (
         "SELECT e.object_id FROM core_searchentry_fts JOIN core_searchentry e ON e.id = core_searchentry_fts.rowid"
@@ -332,7 +333,39 @@ def search_filter(queryset: models.QuerySet[M], q: str | None, *, kind: str) -> 
     ids, param = _matches(q, kind)
     if not ids:
         return queryset.none()
-    return queryset.filter(pk__in=RawSQL(f"SELECT m.id FROM ({_ids_sql()}) AS m", [param]))  # noqa: S608, S611 - fixed SQL text; ids only as a parameter
+    return queryset.filter(_id_in(param, len(ids)))
+
+
+class _AnyOfArray(models.Func):
+    """PostgreSQL `pk = ANY(%s::bigint[])`: the array is a literal, so the planner hashes it and scans (index
+    or table) once, where `pk IN (SELECT ... FROM unnest(...))` was planned as one index probe per id."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s::bigint[]))"
+    output_field = models.BooleanField()
+
+
+class _InJsonListByScan(models.Func):
+    """SQLite `+pk IN (SELECT value FROM json_each(%s))`: the unary plus keeps SQLite from driving the query by
+    the id list (one primary-key probe per id, each reading a wide row); it reads the table or a covering index
+    in order and tests each row against the list instead, which is cheaper once the list is long."""
+
+    arg_joiner = " IN (SELECT value FROM json_each("
+    template = "(+%(expressions)s)))"
+    output_field = models.BooleanField()
+
+
+# From this many ids on, SQLite tests rows against the list rather than looking each id up (see above).
+SQLITE_SCAN_FROM = 10000
+
+
+def _id_in(param: str, count: int) -> Any:
+    """A filter expression: the object's pk is one of the `count` ids in `param` (see `_matches`)."""
+    if _vendor() == "postgresql":
+        return _AnyOfArray(models.F("pk"), models.Value(param))
+    if count >= SQLITE_SCAN_FROM:
+        return _InJsonListByScan(models.F("pk"), models.Value(param))
+    return models.Q(pk__in=RawSQL(f"SELECT m.id FROM ({_ids_sql()}) AS m", [param]))  # noqa: S608, S611 - fixed SQL text; ids only as a parameter
 
 
 SMALL_RESULT = (
@@ -383,13 +416,7 @@ def _ranked_by_chunks(
         part = ids[start : start + chunk]
         joined = ",".join(map(str, part))
         param = "{" + joined + "}" if _vendor() == "postgresql" else "[" + joined + "]"
-        present = set(
-            queryset.filter(
-                pk__in=RawSQL(f"SELECT m.id FROM ({_ids_sql()}) AS m", [param])  # noqa: S608, S611 - fixed SQL text; ids only as a parameter
-            )
-            .order_by()
-            .values_list("pk", flat=True)
-        )
+        present = set(queryset.filter(_id_in(param, len(part))).order_by().values_list("pk", flat=True))
         found += [pk for pk in part if pk in present]
         if len(found) >= wanted:
             break

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, QuerySet, Subquery
 from django.db.models.lookups import IsNull
 from django.http import Http404
 from django.utils import timezone
@@ -175,12 +175,50 @@ def _filtered(
     if params.phase and skip != "phase":
         queryset = queryset.filter(cyberx_phase__in=params.phase)
     if params.cloud and skip != "cloud" and len(set(params.cloud)) == 1:
-        queryset = queryset.filter(is_cloud_service=params.cloud[0] == "yes")
+        queryset = queryset.filter(_is_cloud_service(params.cloud[0] == "yes"))
     if params.certification and skip != "certification":
-        queryset = queryset.filter(
-            pk__in=_valid_certifications(params.certification, today).values("service_id")
-        )
+        queryset = queryset.filter(_holds_valid_certification(params.certification, today))
     return queryset
+
+
+_NIST_FLAGS = (
+    "has_on_demand_self_service",
+    "has_broad_network_access",
+    "has_resource_pooling",
+    "has_rapid_elasticity",
+    "has_measured_service",
+)
+
+
+def _is_cloud_service(value: bool) -> Q:
+    """Filter on the derived "is a cloud service" flag.
+
+    SQLite cannot read a generated column from an index, so there the filter is written as the five NIST
+    characteristics it is derived from (the same expression, NOT NULL columns): indexes that hold them (core
+    migration 0007) then answer it without reading the table rows.
+    """
+    if connection.vendor != "sqlite":
+        return Q(is_cloud_service=value)
+    every = Q(**dict.fromkeys(_NIST_FLAGS, True))
+    return every if value else ~every
+
+
+class _ScanIn(Func):
+    """SQLite `(+pk IN (subquery))`: the unary plus stops SQLite from driving the query by the subquery's list
+    (one primary-key probe per certified service, each reading a wide row, then a sort); it walks the sort or
+    facet index instead and tests each entry against the list."""
+
+    arg_joiner = " IN "
+    template = "(+%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _holds_valid_certification(schemes: tuple[str, ...], today: dt.date) -> Any:
+    """Filter: the service holds a valid certificate of one of `schemes`."""
+    certified = _valid_certifications(schemes, today).values("service_id")
+    if connection.vendor == "sqlite":
+        return _ScanIn(F("pk"), Subquery(certified))
+    return Q(pk__in=certified)
 
 
 def _scheme_counts(certifications: QuerySet[Certification]) -> dict[str, int]:
@@ -204,11 +242,11 @@ def _certification_counts(matched: QuerySet[Service], params: SearchParams, toda
             params.cloud,
         )
     )
-    if unfiltered and connection.vendor == "sqlite":
-        # Every published service counts: reading all valid certificates from the (scheme, valid_until,
-        # service_id) index and skipping those of the few services that are not published is far cheaper on
-        # SQLite than testing each published service's certificates. A certificate is unique per service and
-        # scheme, so the counts are services.
+    if unfiltered:
+        # Every published service counts: reading all valid certificates once and skipping those of the few
+        # services that are not published is far cheaper than joining every published service's certificates
+        # (SQLite reads the (scheme, valid_until, service_id) index; PostgreSQL hashes the unpublished ids). A
+        # certificate is unique per service and scheme, so the counts are services.
         not_published = Service.objects.exclude(status=ServiceStatus.PUBLISHED).values("pk")
         rows = (
             valid.order_by()
@@ -253,9 +291,7 @@ def service_search(params: SearchParams, *, today: dt.date | None = None) -> Sea
     # 1. facet combinations over the text matches, with the certification filter applied
     combo_queryset = matched
     if params.certification:
-        combo_queryset = combo_queryset.filter(
-            pk__in=_valid_certifications(params.certification, today).values("service_id")
-        )
+        combo_queryset = combo_queryset.filter(_holds_valid_certification(params.certification, today))
     terms = tuple(search_terms(params.q)) if params.q else None
     combos: list[tuple[Any, ...]] = search_cached(
         SEARCH_KIND,
