@@ -100,6 +100,7 @@ class E2EServer:
     seconds_to_start: float = 0.0
     debug: bool = field(default_factory=lambda: os.environ.get("MPS_E2E_DEBUG", "") == "1")
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(40))
+    offer_master_key: str = field(default_factory=lambda: base64.urlsafe_b64encode(os.urandom(32)).decode())
 
     @property
     def base_url(self) -> str:
@@ -120,7 +121,7 @@ class E2EServer:
                 "DJANGO_SETTINGS_MODULE": "config.settings",
                 "DEBUG": "0",
                 "SECRET_KEY": self.secret_key,
-                "MPS_OFFER_MASTER_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+                "MPS_OFFER_MASTER_KEY": self.offer_master_key,
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "PYTHONUNBUFFERED": "1",
                 "MPS_DATA_DIR": str(self.workdir),
