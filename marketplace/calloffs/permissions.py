@@ -104,15 +104,14 @@ def can_open_offers(user: Any, calloff: Any) -> bool:
 
 
 def can_read_offer_content(user: Any, calloff: Any, declaration: Any | None) -> bool:
-    """After opening: the buyer and approver of the buyer organisation; an evaluator only after declaring
-    impartiality (habil). Anyone who declared themselves not impartial is refused. MPS staff and suppliers never."""
+    """After opening: the buyer, approver or evaluator of the buyer organisation, each only after declaring
+    impartiality (habil) for this call-off. Anyone who declared themselves not impartial is refused. MPS staff and
+    suppliers never."""
     if not is_buyer_side(user, calloff):
         return False
-    if declaration is not None and not declaration.is_impartial:
+    if not has_role(user, Role.BUYER, Role.APPROVER, Role.EVALUATOR):
         return False
-    if has_role(user, Role.BUYER, Role.APPROVER):
-        return True
-    return has_role(user, Role.EVALUATOR) and declaration is not None and bool(declaration.is_impartial)
+    return declaration is not None and bool(declaration.is_impartial)
 
 
 def can_view_mini(user: Any, calloff: Any, invitation: Any | None) -> bool:
@@ -131,3 +130,11 @@ def can_compute_evaluation(user: Any, calloff: Any) -> bool:
 def can_read_award_notice(user: Any, notice: Any) -> bool:
     """The recipient supplier's bidders/admins read their own notice; the buyer side and MPS staff read all."""
     return acts_for_supplier(user, notice.recipient) or can_view_calloff_record(user, notice.award.calloff)
+
+
+# --- impartiality (shared by offers and evaluation) ---
+
+
+def can_declare_impartiality(user: Any, calloff: Any) -> bool:
+    """Everyone on the buyer side who will see offers (buyer, evaluator, approver) declares first."""
+    return is_buyer_side(user, calloff) and has_role(user, Role.BUYER, Role.EVALUATOR, Role.APPROVER)

@@ -7,8 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from marketplace.accounts.models import Role
-from marketplace.accounts.permissions import has_role, is_mps_staff
+from marketplace.accounts.permissions import is_mps_staff
 from marketplace.calloffs import permissions
 from marketplace.calloffs.models import CallOff, Criterion, Evaluation, ImpartialityDeclaration, Offer
 from marketplace.catalogue.models import CriterionKind
@@ -27,17 +26,15 @@ def declaration_list(calloff: CallOff) -> QuerySet[ImpartialityDeclaration]:
 
 
 def may_see_offers(user: Any, calloff: CallOff) -> bool:
-    """After opening, the buyer side sees the offers; an evaluator only after declaring impartial (§ habilitet)."""
+    """After opening, the buyer side sees the offers, each person only after declaring impartial (habilitet)."""
     if calloff.offers_opened_at is None:
         return False
     if is_mps_staff(user):
         return True
     if not permissions.is_buyer_side(user, calloff):
         return False
-    if has_role(user, Role.EVALUATOR):
-        declaration = declaration_of(calloff, user)
-        return declaration is not None and declaration.is_impartial
-    return True
+    declaration = declaration_of(calloff, user)
+    return declaration is not None and declaration.is_impartial
 
 
 def offer_list_for_evaluation(calloff: CallOff) -> QuerySet[Offer]:

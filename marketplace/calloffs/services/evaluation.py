@@ -71,12 +71,15 @@ def _require_impartial_evaluator(actor: Any, calloff: CallOff) -> None:
 def impartiality_declare(
     *, actor: Any, calloff: CallOff, is_impartial: bool, statement: str, now: dt.datetime | None = None
 ) -> ImpartialityDeclaration:
-    """An evaluator's declaration, before seeing any offer. Inhabil evaluators are barred from scoring."""
+    """A declaration by anyone on the buyer side who will see offers, before seeing any. Inhabil people are barred
+    from the offers and from scoring."""
     now = _at(now)
     statement = (statement or "").strip()
-    if not permissions.can_evaluate_calloff(actor, calloff):
+    if not permissions.can_declare_impartiality(actor, calloff):
         raise PermissionDenied(
-            _("Bare evaluatorer i oppdragsgiverens virksomhet kan avgi habilitetserklæring.")
+            _(
+                "Bare innkjøpere, evaluatorer og godkjennere i oppdragsgiverens virksomhet kan avgi habilitetserklæring."
+            )
         )
     if not is_impartial and not statement:
         raise ValidationFailed(

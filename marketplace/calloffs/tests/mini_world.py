@@ -166,3 +166,13 @@ def live_publish(world: World, *, deadline_in: dt.timedelta = dt.timedelta(days=
 
 def counts(*models: type[Model]) -> tuple[int, ...]:
     return tuple(model.objects.count() for model in models)
+
+
+def declare(world, *users, impartial: bool = True) -> None:
+    """Impartiality declarations: everyone on the buyer side declares before seeing offer content."""
+    from marketplace.calloffs.models import ImpartialityDeclaration
+
+    for user in users:
+        ImpartialityDeclaration.objects.create(
+            calloff=world.calloff, user=user, is_impartial=impartial, declared_at=timezone.now()
+        )

@@ -78,6 +78,8 @@ def test_audit_trail_only_this_calloff(buyer_org, other_buyer_org):
 
 def test_may_see_offers(buyer_org):
     mini = mini_competition(buyer_org)
+    assert evaluation_selectors.may_see_offers(mini.buyer, mini.calloff) is False
+    impartiality_declare(actor=mini.buyer, calloff=mini.calloff, is_impartial=True, statement="", now=NOW)
     assert evaluation_selectors.may_see_offers(mini.buyer, mini.calloff) is True
     assert evaluation_selectors.may_see_offers(mini.evaluator, mini.calloff) is False
     impartiality_declare(actor=mini.evaluator, calloff=mini.calloff, is_impartial=True, statement="", now=NOW)
@@ -86,4 +88,7 @@ def test_may_see_offers(buyer_org):
         evaluation_selectors.may_see_offers(acting(mini.suppliers["A"], Role.BIDDER), mini.calloff) is False
     )
     unopened = mini_competition(buyer_org, offers_opened_at=None)
+    impartiality_declare(
+        actor=unopened.buyer, calloff=unopened.calloff, is_impartial=True, statement="", now=NOW
+    )
     assert evaluation_selectors.may_see_offers(unopened.buyer, unopened.calloff) is False

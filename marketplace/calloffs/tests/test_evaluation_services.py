@@ -71,11 +71,16 @@ def test_declare_partial_needs_statement(mini):
     assert ImpartialityDeclaration.objects.count() == 0
 
 
-@pytest.mark.parametrize("who", ["buyer", "approver", "other_org", "supplier"])
-def test_declare_only_evaluators(mini, who, other_buyer_org):
+@pytest.mark.parametrize("who", ["buyer", "approver"])
+def test_buyer_and_approver_declare_too(mini, who):
+    user = {"buyer": mini.buyer, "approver": mini.approver}[who]
+    _declare(mini, user=user)
+    assert ImpartialityDeclaration.objects.get().user == user
+
+
+@pytest.mark.parametrize("who", ["other_org", "supplier"])
+def test_declare_only_the_buyer_side(mini, who, other_buyer_org):
     user = {
-        "buyer": mini.buyer,
-        "approver": mini.approver,
         "other_org": acting(other_buyer_org, Role.EVALUATOR),
         "supplier": acting(mini.suppliers["A"], Role.BIDDER),
     }[who]

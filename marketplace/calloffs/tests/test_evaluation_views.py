@@ -113,7 +113,17 @@ def test_declare_partial_without_statement_shows_error(mini, login):
     assert ImpartialityDeclaration.objects.count() == 0
 
 
-@pytest.mark.parametrize("who", ["buyer", "approver", "other_org", "supplier"])
+@pytest.mark.parametrize("who", ["buyer", "approver"])
+def test_declare_by_buyer_and_approver(mini, login, other_buyer_org, who):
+    user, org = _who(mini, who, other_buyer_org)
+    response = login(user, org).post(
+        reverse("calloffs:evaluation_declare", args=[mini.calloff.pk]), {"is_impartial": "1"}
+    )
+    assert response.status_code == 302
+    assert ImpartialityDeclaration.objects.get().user == user
+
+
+@pytest.mark.parametrize("who", ["other_org", "supplier"])
 def test_declare_denied(mini, login, other_buyer_org, who):
     user, org = _who(mini, who, other_buyer_org)
     response = login(user, org).post(
@@ -203,6 +213,7 @@ def test_compute_denied(mini, login, other_buyer_org, who):
 
 def test_report_pdf(mini, login):
     _scored(mini)
+    impartiality_declare(actor=mini.buyer, calloff=mini.calloff, is_impartial=True, statement="", now=NOW)
     client = login(mini.buyer, mini.calloff.buyer)
     assert client.get(reverse("calloffs:evaluation_report_pdf", args=[mini.calloff.pk])).status_code == 404
     client.post(reverse("calloffs:evaluation_compute", args=[mini.calloff.pk]))

@@ -22,6 +22,7 @@ from marketplace.calloffs.tests.mini_world import (
     acting,
     build_world,
     counts,
+    declare,
     publish,
     submit,
 )
@@ -367,6 +368,7 @@ def test_content_get_only_after_opening_and_only_for_those_allowed(world):
     submit(world, 0)
     offer = Offer.objects.get()
     buyer = acting(world.buyer, world.buyer_org)
+    declare(world, world.buyer, world.approver)
     with pytest.raises(Conflict):
         offers.offer_content_get(actor=buyer, offer=offer)
     offers.offers_open(actor=buyer, calloff=world.calloff, now=DEADLINE)
@@ -396,6 +398,7 @@ def test_content_get_only_after_opening_and_only_for_those_allowed(world):
 
 def test_content_get_refuses_before_opening_even_for_the_buyer_after_the_deadline(world):
     submit(world, 0)
+    declare(world, world.buyer)
     with pytest.raises(Conflict) as caught:
         offers.offer_content_get(actor=acting(world.buyer, world.buyer_org), offer=Offer.objects.get())
     assert caught.value.message == "Tilbudene er ikke åpnet ennå."

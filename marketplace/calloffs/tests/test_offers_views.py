@@ -15,6 +15,7 @@ from marketplace.calloffs.tests.mini_world import (
     PRICE,
     build_world,
     counts,
+    declare,
     live_publish,
     move_deadline,
 )
@@ -147,6 +148,7 @@ def test_open_offers(world, login):
     assert login(world.other_buyer, world.other_buyer_org).post(open_url).status_code == 404
     assert login(world.bidders[0], world.suppliers[0]).post(open_url).status_code == 403
     assert CallOff.objects.get().offers_opened_at is None
+    declare(world, world.buyer)
     response = buyer.post(open_url, follow=True)
     body = response.content.decode()
     assert "Tilbudene er åpnet (1 tilbud)." in body
@@ -175,6 +177,7 @@ def test_offer_detail_and_attachment_only_after_opening(world, login):
     detail = f"/avrop/{world.calloff.pk}/tilbud/{offer.pk}/"
     attachment = detail + "vedlegg/"
     buyer = login(world.buyer, world.buyer_org)
+    declare(world, world.buyer)
     assert buyer.get(detail).status_code == 404  # not opened
     assert buyer.get(attachment).status_code == 404
     move_deadline(world.calloff, timezone.now() - dt.timedelta(seconds=1))

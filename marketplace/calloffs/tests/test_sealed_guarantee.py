@@ -26,7 +26,7 @@ from marketplace.calloffs import urls as calloff_urls
 from marketplace.calloffs.models import CallOff, ImpartialityDeclaration, Offer
 from marketplace.calloffs.selectors import offers as offer_selectors
 from marketplace.calloffs.services import offers
-from marketplace.calloffs.tests.mini_world import acting, build_world, live_publish, move_deadline
+from marketplace.calloffs.tests.mini_world import acting, build_world, declare, live_publish, move_deadline
 from marketplace.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -233,6 +233,7 @@ def test_after_opening_the_buyer_sees_prices_and_suppliers_still_do_not(world, l
     """The positive control: the same search finds the price once the buyer has opened the offers."""
     move_deadline(world.calloff, timezone.now() - dt.timedelta(seconds=1))
     offers.offers_open(actor=acting(world.buyer, world.buyer_org), calloff=world.calloff)
+    declare(world, world.buyer)
     body = (
         login(world.buyer, world.buyer_org)
         .get(f"/avrop/{world.calloff.pk}/minikonkurranse/")

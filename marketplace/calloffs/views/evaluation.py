@@ -46,6 +46,7 @@ def _page(
     user = request.user
     declaration = sel.declaration_of(calloff, user)
     is_evaluator = permissions.can_evaluate_calloff(user, calloff)
+    may_declare = permissions.can_declare_impartiality(user, calloff)
     can_see = sel.may_see_offers(user, calloff)
     can_score = (
         can_see
@@ -84,6 +85,7 @@ def _page(
         "declaration": declaration,
         "declaration_form": declaration_form or DeclarationForm(),
         "is_evaluator": is_evaluator,
+        "may_declare": may_declare,
         "can_see_offers": can_see,
         "can_score": can_score,
         "can_compute": permissions.can_compute_evaluation(user, calloff)
@@ -124,7 +126,7 @@ def evaluation_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def declaration_submit(request: HttpRequest, pk: int) -> HttpResponse:
     calloff = _calloff_for_record(request, pk)
-    if not permissions.can_evaluate_calloff(request.user, calloff):
+    if not permissions.can_declare_impartiality(request.user, calloff):
         raise PermissionDenied
     form = DeclarationForm(request.POST)
     if not form.is_valid():
@@ -230,7 +232,7 @@ def evaluation_compute_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def evaluation_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     calloff = _calloff_for_record(request, pk)
-    if permissions.can_evaluate_calloff(request.user, calloff) and not sel.may_see_offers(
+    if permissions.can_declare_impartiality(request.user, calloff) and not sel.may_see_offers(
         request.user, calloff
     ):
         raise PermissionDenied
