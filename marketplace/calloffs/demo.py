@@ -450,8 +450,8 @@ def _run_mini(
     t: dict[str, dt.datetime],
     bidders: dict[int, User],
 ) -> None:
-    from marketplace.calloffs import sealing
     from marketplace.calloffs.models import Criterion, Offer, Question
+    from marketplace.calloffs.sealing import OfferContent
     from marketplace.calloffs.services.evaluation import (
         evaluation_compute,
         impartiality_declare,
@@ -535,7 +535,7 @@ def _run_mini(
             actor=bidders[invitation.supplier_id],
             calloff=calloff,
             supplier=invitation.supplier,
-            content=sealing.OfferContent(
+            content=OfferContent(
                 price_amount=price,
                 description=f"Tilbud fra {invitation.supplier.name}: løsning, driftsmodell og plan for innføring.",
             ),
