@@ -8,6 +8,7 @@ import time_machine
 from marketplace.accounts.models import Role
 from marketplace.accounts.services import api_token_create
 from marketplace.accounts.tests.factories import OrganisationFactory, member
+from marketplace.calloffs.models import CallOff
 from marketplace.calloffs.ocds import release_package_errors
 from marketplace.calloffs.rules.state import CallOffState
 from marketplace.calloffs.tests import ocds_stages as s
@@ -96,3 +97,12 @@ def test_missing_calloff_is_404_and_bad_token_is_401(client, w):
     assert client.get("/api/v1/calloffs/999999/ocds").status_code == 404
     response = client.get("/api/v1/calloffs/999999/ocds", HTTP_AUTHORIZATION="Bearer nope")
     assert response.status_code == 401
+
+
+def test_cancelled_before_it_was_public_stays_private(client, w):
+    calloff, _now = s.calloff_at(w, Mechanism.MINI_COMPETITION, CallOffState.DRAFT, reference="AV-2026-0004")
+    CallOff.objects.filter(pk=calloff.pk).update(cancelled_at=s.CANCELLED, cancel_reason="Behovet falt bort.")
+    assert _get(client, calloff.pk, s.CANCELLED).status_code == 404
+    buyer = _get(client, calloff.pk, s.CANCELLED, **_bearer(w["buyer_user"], w["buyer"]))
+    assert buyer.status_code == 200
+    assert buyer.json()["releases"][0]["tag"] == ["tenderCancellation"]
