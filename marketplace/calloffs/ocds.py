@@ -172,21 +172,20 @@ def _criteria(calloff: CallOff) -> tuple[str | None, str | None]:
     """(awardCriteria code, Norwegian details with weights)."""
     if calloff.mechanism == Mechanism.DIRECT:
         return None, "Tildeling til den høyest rangerte leverandøren i rammeavtalen som kan levere."
+    if calloff.mechanism == Mechanism.DESK:
+        details = "Laveste totalpris for handlekurven på rammeavtalens priser."
+        requirements = [
+            str(c.get_requirement_display()) for c in calloff.desk_criteria.all() if c.is_mandatory
+        ]
+        if requirements:
+            details += " Absolutte krav: " + ", ".join(requirements) + "."
+        return "priceOnly", details
     criteria = list(calloff.criteria.all())
-    requirements = [c.get_requirement_display() for c in calloff.desk_criteria.all() if c.is_mandatory]
-    parts = [f"{c.name} {_percent(c.weight_percent)} %" for c in criteria]
-    details = ", ".join(parts)
-    if requirements:
-        absolute = "Absolutte krav: " + ", ".join(str(r) for r in requirements)
-        details = f"{details}. {absolute}" if details else absolute
     if not criteria:
-        code = "priceOnly" if calloff.mechanism == Mechanism.DESK else None
-        if code == "priceOnly" and not details:
-            details = "Laveste pris for handlekurven på rammeavtalens priser."
-        return code, details or None
+        return None, None
+    details = ", ".join(f"{c.name} {_percent(c.weight_percent)} %" for c in criteria)
     kinds = {c.kind for c in criteria}
-    code = "priceOnly" if kinds == {CriterionKind.PRICE} else "ratedCriteria"
-    return code, details
+    return ("priceOnly" if kinds == {CriterionKind.PRICE} else "ratedCriteria"), details
 
 
 def _percent(value: Decimal) -> str:

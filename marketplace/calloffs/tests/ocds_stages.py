@@ -8,7 +8,15 @@ from typing import Any
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.tests.factories import OrganisationFactory, SupplierFactory, member
-from marketplace.calloffs.models import Award, CallOff, Criterion, Offer, Question
+from marketplace.calloffs.models import (
+    Award,
+    CallOff,
+    Criterion,
+    DeskCriterion,
+    DeskRequirement,
+    Offer,
+    Question,
+)
 from marketplace.calloffs.rules.state import CallOffState
 from marketplace.calloffs.tests.factories import CallOffFactory, FrameworkCriterionFactory, InvitationFactory
 from marketplace.catalogue.models import CriterionKind, Mechanism
@@ -155,7 +163,14 @@ def calloff_at(
         created_at=CREATED,
         **times,
     )
-    if mechanism != Mechanism.DIRECT:
+    if mechanism == Mechanism.DESK:
+        DeskCriterion.objects.create(
+            calloff=calloff, requirement=DeskRequirement.DATA_IN_EEA, is_mandatory=True
+        )
+        DeskCriterion.objects.create(
+            calloff=calloff, requirement=DeskRequirement.ISO_27001, is_mandatory=False
+        )
+    if is_mini:
         price = FrameworkCriterionFactory(framework=w["framework"], name="Pris", kind=CriterionKind.PRICE)
         quality = FrameworkCriterionFactory(
             framework=w["framework"],

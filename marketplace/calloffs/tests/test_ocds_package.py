@@ -258,7 +258,10 @@ def test_desk_evaluation_is_not_competitive(w):
     assert tender["procurementMethodDetails"] == (
         "Skrivebordskonkurranse på rammeavtalens priser (uten gjenåpning av konkurransen)"
     )
-    assert tender["awardCriteria"] == "ratedCriteria"
+    assert tender["awardCriteria"] == "priceOnly"
+    assert tender["awardCriteriaDetails"] == (
+        "Laveste totalpris for handlekurven på rammeavtalens priser. Absolutte krav: Data lagres i EØS."
+    )
 
 
 def test_cancelled_after_publication(w):
