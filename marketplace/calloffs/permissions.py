@@ -67,3 +67,17 @@ def can_ask_question(user: Any, invitation: Any) -> bool:
 def is_supplier_user(user: Any) -> bool:
     organisation = active_organisation(user)
     return organisation is not None and bool(getattr(organisation, "is_supplier", False))
+
+
+# --- common ---
+
+
+def can_create_calloff(user: Any, buyer: Any) -> bool:
+    """A buyer (innkjøper) acting for the buying organisation."""
+    return acts_for(user, buyer) and has_role(user, Role.BUYER) and bool(getattr(buyer, "is_buyer", False))
+
+
+def can_start_calloff(user: Any) -> bool:
+    """Whether to offer the create flow at all: the active organisation buys and the user is a buyer there."""
+    organisation = active_organisation(user)
+    return organisation is not None and can_create_calloff(user, organisation)
