@@ -81,3 +81,16 @@ def can_start_calloff(user: Any) -> bool:
     """Whether to offer the create flow at all: the active organisation buys and the user is a buyer there."""
     organisation = active_organisation(user)
     return organisation is not None and can_create_calloff(user, organisation)
+
+
+# --- desk ---
+
+
+def can_manage_desk(user: Any, calloff: Any) -> bool:
+    """Basket, requirements and running the desk evaluation: the buyer of the call-off's organisation."""
+    return calloff.mechanism == "desk" and can_manage_calloff(user, calloff)
+
+
+def can_view_desk_calculation(user: Any, calloff: Any) -> bool:
+    """The full calculation is part of the record: the buyer organisation's people and MPS staff."""
+    return calloff.mechanism == "desk" and can_view_calloff_record(user, calloff)

@@ -109,6 +109,32 @@ class CallOffCreateForm(AccessibleFormMixin, forms.Form):
             self.fields[name].widget.attrs["class"] = "ds-input"
 
 
+NEED_FIELDS = (
+    "title",
+    "description",
+    "estimated_value_amount",
+    "period_starts_on",
+    "period_ends_on",
+    "needs_customisation",
+    "has_special_requirements",
+)
+
+
+class CallOffNeedForm(CallOffCreateForm):
+    """Change the need of a draft: the framework, lot and shortlist stay."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(
+            *args,
+            frameworks=FrameworkAgreement.objects.none(),
+            lots=Lot.objects.none(),
+            shortlists=Shortlist.objects.none(),
+            **kwargs,
+        )
+        for name in ("framework", "lot", "shortlist"):
+            del self.fields[name]
+
+
 class CallOffCancelForm(AccessibleFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Begrunnelse for avlysning"),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Organisation, OrganisationKind
 from marketplace.calloffs import permissions
-from marketplace.calloffs.models import CallOff, Invitation
+from marketplace.calloffs.models import CallOff, Invitation, ProcurementPart
 from marketplace.calloffs.rules import routes, thresholds
 from marketplace.calloffs.rules.state import CallOffState
 from marketplace.calloffs.selectors import calloff_state_of, framework_committed_total
@@ -128,8 +128,6 @@ class Assessment:
 
     @property
     def procurement_part_label(self) -> str:
-        from marketplace.calloffs.models import ProcurementPart
-
         return str(ProcurementPart(self.procurement_part).label)
 
 
@@ -283,6 +281,13 @@ def _check_period(starts_on: dt.date | None, ends_on: dt.date | None) -> None:
 _REFERENCE = re.compile(r"^AV-(\d{4})-(\d+)$")
 
 
+def _lock_framework(framework: FrameworkAgreement) -> None:
+    """Serialise call-offs on one framework so two at once cannot both pass the maximum-value check (C-23/20)."""
+    FrameworkAgreement.objects.select_for_update().filter(pk=framework.pk).values_list(
+        "pk", flat=True
+    ).first()
+
+
 def _next_reference(year: int) -> str:
     prefix = f"AV-{year}-"
     last = (
@@ -357,6 +362,7 @@ def calloff_create(
     _check_period(period_starts_on, period_ends_on)
     if shortlist is not None and shortlist.organisation_id != buyer.pk:
         raise _fail("shortlist", _("Kortlisten tilhører ikke virksomheten din."))
+    _lock_framework(framework)
     assessment = calloff_assess(
         buyer=buyer,
         framework=framework,
@@ -442,6 +448,7 @@ def calloff_update_need(
     title = _clean_text(title, "title", _("Gi avropet en tittel."), max_length=TITLE_MAX)
     description = _clean_text(description, "description", _("Beskriv behovet."))
     _check_period(period_starts_on, period_ends_on)
+    _lock_framework(calloff.framework)
     assessment = calloff_assess(
         buyer=calloff.buyer,
         framework=calloff.framework,

@@ -128,6 +128,8 @@ def test_single_supplier_awards_directly(buyer, buyer_org):
     assert calloff.mechanism == Mechanism.DIRECT
     assert "én leverandør" in calloff.route_reason
     assert "Én leverandør: direkte avrop." in calloff.route_reason
+    assert calloff.procurement_part == ProcurementPart.PART_III
+    assert calloff.has_standstill is False  # the voluntary standstill default is for mini-competitions
 
 
 def test_no_lawful_route_is_refused(buyer, buyer_org):

@@ -323,3 +323,95 @@ def test_nav_and_framework_page_link_to_calloffs(as_, w):
         .get(reverse("catalogue:framework_detail", args=[w.framework.pk]))
         .content.decode()
     )
+
+
+def test_preview_with_incomplete_need_explains_in_the_preview(as_, w):
+    response = as_("buyer").post(
+        reverse("calloffs:create"), {"framework": w.framework.pk, "action": "preview"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "oppgi anslått verdi for å se hvilken avropsform" in response.content.decode()
+    assert "Gi avropet en tittel." not in response.content.decode()
+
+
+def test_preview_refusal_is_shown_in_the_preview(as_, w):
+    w.framework.max_value_amount = Decimal("100000")
+    w.framework.save()
+    response = as_("buyer").post(reverse("calloffs:create"), post_data(w, action="preview"))
+    assert response.status_code == 200
+    assert "maksimale verdi" in response.content.decode()
+    assert CallOff.objects.count() == 0
+
+
+def test_framework_chosen_up_front_limits_lots(as_, w, buyer_org):
+    other = world(buyer_org)
+    body = as_("buyer").get(reverse("calloffs:create"), {"framework": w.framework.pk}).content.decode()
+    assert f"{w.framework.name} – 1: IaaS</option>" in body
+    assert f"{other.framework.name} – 1: IaaS</option>" not in body
+    assert f">{other.framework.name}</option>" in body  # the framework itself can still be chosen
+
+
+# --- edit need ---
+
+
+def need_post(**overrides):
+    data = {
+        "title": "Lagring og beregning",
+        "description": "Også beregning.",
+        "estimated_value_amount": "2000000",
+        "period_starts_on": "2027-01-01",
+        "period_ends_on": "2027-12-31",
+        "needs_customisation": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("buyer", 200), ("evaluator", 403), ("other", 404), ("supplier", 404)]
+)
+def test_edit_need_page_matrix(as_, calloff, who, status):
+    assert as_(who).get(reverse("calloffs:edit_need", args=[calloff.pk])).status_code == status
+
+
+def test_edit_need_anonymous_redirects(as_, calloff):
+    assert is_login_redirect(
+        as_("anonymous").post(reverse("calloffs:edit_need", args=[calloff.pk]), need_post())
+    )
+
+
+def test_edit_need_rederives_route(as_, calloff):
+    response = as_("buyer").post(reverse("calloffs:edit_need", args=[calloff.pk]), need_post())
+    assert response.status_code == 302
+    calloff.refresh_from_db()
+    assert calloff.mechanism == Mechanism.MINI_COMPETITION
+    assert calloff.title == "Lagring og beregning"
+    assert calloff.invitations.count() == 3
+
+
+@pytest.mark.parametrize(("who", "status"), [("evaluator", 403), ("other", 404)])
+def test_edit_need_denied_changes_nothing(as_, calloff, who, status):
+    before = AuditEvent.objects.count()
+    assert as_(who).post(reverse("calloffs:edit_need", args=[calloff.pk]), need_post()).status_code == status
+    calloff.refresh_from_db()
+    assert calloff.mechanism == Mechanism.DIRECT
+    assert AuditEvent.objects.count() == before
+
+
+def test_edit_need_bad_input(as_, calloff):
+    before = AuditEvent.objects.count()
+    response = as_("buyer").post(
+        reverse("calloffs:edit_need", args=[calloff.pk]), need_post(period_ends_on="2026-01-01")
+    )
+    assert response.status_code == 400
+    assert "Kontraktsperioden må slutte" in response.content.decode()
+    assert AuditEvent.objects.count() == before
+
+
+def test_edit_need_refused_after_publication(as_, calloff):
+    CallOff.objects.filter(pk=calloff.pk).update(published_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
+    response = as_("buyer").post(reverse("calloffs:edit_need", args=[calloff.pk]), need_post())
+    assert response.status_code == 409
+    assert "bare endres mens avropet er et utkast" in response.content.decode()
+    calloff.refresh_from_db()
+    assert calloff.mechanism == Mechanism.DIRECT

@@ -17,12 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from marketplace.accounts.permissions import active_organisation
 from marketplace.calloffs import permissions
 from marketplace.calloffs.forms.common import (
+    NEED_FIELDS,
     STATE_LABELS,
     CallOffCancelForm,
     CallOffCreateForm,
+    CallOffNeedForm,
     StateFilterForm,
 )
 from marketplace.calloffs.models import CallOff
+from marketplace.calloffs.rules.state import CallOffState
 from marketplace.calloffs.selectors import calloff_get_visible_to, calloff_list_visible_to, calloff_state_of
 from marketplace.calloffs.selectors.common import (
     calloff_timeline,
@@ -86,20 +89,28 @@ def calloff_list(request: HttpRequest) -> HttpResponse:
 def _create_form(request: HttpRequest, data: Any = None) -> CallOffCreateForm:
     buyer = active_organisation(request.user)
     frameworks = frameworks_open_to(buyer, oslo_day(timezone.now()))
+    lots = lots_of_frameworks(frameworks)
     initial: dict[str, Any] = {}
     framework_id = request.GET.get("framework", "")
-    if framework_id.isdigit():
+    if framework_id.isdigit() and frameworks.filter(pk=int(framework_id)).exists():
         initial["framework"] = int(framework_id)
+        if data is None:  # a framework chosen up front: offer only its lots
+            lots = lots.filter(framework_id=int(framework_id))
     shortlist_id = request.GET.get("shortlist", "")
     if shortlist_id.isdigit():
         initial["shortlist"] = int(shortlist_id)
     return CallOffCreateForm(
-        data,
-        initial=initial,
-        frameworks=frameworks,
-        lots=lots_of_frameworks(frameworks),
-        shortlists=shortlists_of(buyer),
+        data, initial=initial, frameworks=frameworks, lots=lots, shortlists=shortlists_of(buyer)
     )
+
+
+PREVIEW_FIELDS = (
+    "framework",
+    "lot",
+    "estimated_value_amount",
+    "needs_customisation",
+    "has_special_requirements",
+)
 
 
 @login_required
@@ -111,46 +122,54 @@ def calloff_create(request: HttpRequest) -> HttpResponse:
     assert buyer is not None  # can_start_calloff checked it
     form = _create_form(request, request.POST if request.method == "POST" else None)
     preview: services.Assessment | None = None
+    preview_error = ""
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "preview":
+        # What the rule gives for the need so far; nothing is stored. Only the fields the rule reads are checked.
+        form.is_valid()
+        data = form.cleaned_data
+        for name in [name for name in form.errors if name not in PREVIEW_FIELDS]:
+            del form.errors[name]
+        if all(name in data for name in PREVIEW_FIELDS):
+            try:
+                preview = services.calloff_assess(
+                    buyer=buyer,
+                    framework=data["framework"],
+                    lot=data["lot"],
+                    estimated_value_amount=data["estimated_value_amount"],
+                    needs_customisation=data["needs_customisation"],
+                    has_special_requirements=data["has_special_requirements"],
+                )
+            except exceptions.ApplicationError as exc:
+                preview_error = exc.message
+        else:
+            preview_error = _(
+                "Velg rammeavtale og delkontrakt og oppgi anslått verdi for å se hvilken avropsform regelen gir."
+            )
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
-            data = form.cleaned_data
-            if request.POST.get("action") == "preview":
-                try:
-                    preview = services.calloff_assess(
-                        buyer=buyer,
-                        framework=data["framework"],
-                        lot=data["lot"],
-                        estimated_value_amount=data["estimated_value_amount"],
-                        needs_customisation=data["needs_customisation"],
-                        has_special_requirements=data["has_special_requirements"],
-                    )
-                    status = 200
-                except exceptions.ApplicationError as exc:
-                    apply_errors(form, exc)
+            try:
+                calloff, warnings = services.calloff_create(
+                    actor=request.user, buyer=buyer, **form.cleaned_data
+                )
+            except exceptions.PermissionDenied:
+                raise PermissionDenied from None
+            except exceptions.ApplicationError as exc:
+                apply_errors(form, exc)
             else:
-                try:
-                    calloff, warnings = services.calloff_create(actor=request.user, buyer=buyer, **data)
-                except exceptions.PermissionDenied:
-                    raise PermissionDenied from None
-                except exceptions.ApplicationError as exc:
-                    apply_errors(form, exc)
-                else:
-                    messages.success(
-                        request,
-                        _("Avrop %(reference)s er opprettet som %(mechanism)s.")
-                        % {
-                            "reference": calloff.reference,
-                            "mechanism": calloff.get_mechanism_display().lower(),
-                        },
-                    )
-                    for warning in warnings:
-                        messages.warning(request, warning)
-                    return redirect("calloffs:detail", pk=calloff.pk)
+                messages.success(
+                    request,
+                    _("Avrop %(reference)s er opprettet som %(mechanism)s.")
+                    % {"reference": calloff.reference, "mechanism": calloff.get_mechanism_display().lower()},
+                )
+                for warning in warnings:
+                    messages.warning(request, warning)
+                return redirect("calloffs:detail", pk=calloff.pk)
     context = {
         "form": form,
         "preview": preview,
+        "preview_error": preview_error,
         "error_items": form.error_items() if form.is_bound else [],
         "has_frameworks": form.fields["framework"].queryset.exists(),  # type: ignore[attr-defined]
     }
@@ -177,6 +196,8 @@ def detail_context(request: HttpRequest, calloff: CallOff, **extra: Any) -> dict
         "timeline": timeline,
         "can_see_record": can_see_record,
         "can_manage": permissions.can_manage_calloff(request.user, calloff),
+        "can_edit_need": permissions.can_manage_calloff(request.user, calloff)
+        and state is CallOffState.DRAFT,
         "can_cancel": permissions.can_manage_calloff(request.user, calloff)
         and calloff.cancelled_at is None
         and calloff.contract_signed_at is None,
@@ -225,3 +246,44 @@ def calloff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         "error_items": form.error_items() if form.is_bound else [],
     }
     return render(request, "calloffs/cancel.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calloff_edit_need(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the need of a draft; the route is derived again from the framework's rule."""
+    calloff = calloff_or_404(request, pk)
+    if not permissions.can_manage_calloff(request.user, calloff):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = CallOffNeedForm(request.POST)
+    else:
+        form = CallOffNeedForm(initial={name: getattr(calloff, name) for name in NEED_FIELDS})
+    status = 200
+    if calloff_state_of(calloff) is not CallOffState.DRAFT:
+        status = 409
+        form.add_error(None, _("Behovet kan bare endres mens avropet er et utkast."))
+    elif request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                calloff, warnings = services.calloff_update_need(
+                    actor=request.user, calloff=calloff, **form.cleaned_data
+                )
+            except exceptions.PermissionDenied:
+                raise PermissionDenied from None
+            except exceptions.ApplicationError as exc:
+                apply_errors(form, exc)
+                if isinstance(exc, exceptions.Conflict):
+                    status = 409
+            else:
+                messages.success(
+                    request,
+                    _("Behovet er endret. Avropsform: %(mechanism)s.")
+                    % {"mechanism": calloff.get_mechanism_display().lower()},
+                )
+                for warning in warnings:
+                    messages.warning(request, warning)
+                return redirect("calloffs:detail", pk=calloff.pk)
+    context = {"calloff": calloff, "form": form, "error_items": form.error_items() if form.errors else []}
+    return render(request, "calloffs/edit_need.html", context, status=status)
