@@ -351,11 +351,7 @@ def desk_evaluation_get(request: HttpRequest, calloff_id: int) -> dict[str, Any]
 
 
 # --- ocds ---
-from typing import Any  # noqa: E402
-
-from django.http import HttpRequest  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
+# (Any, HttpRequest and timezone are imported by the blocks above.)
 from marketplace.api import auth_optional  # noqa: E402
 
 
