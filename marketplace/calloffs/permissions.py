@@ -94,3 +94,27 @@ def can_manage_desk(user: Any, calloff: Any) -> bool:
 def can_view_desk_calculation(user: Any, calloff: Any) -> bool:
     """The full calculation is part of the record: the buyer organisation's people and MPS staff."""
     return calloff.mechanism == "desk" and can_view_calloff_record(user, calloff)
+
+
+# --- mini / offers ---
+
+
+def can_open_offers(user: Any, calloff: Any) -> bool:
+    return can_manage_calloff(user, calloff)
+
+
+def can_read_offer_content(user: Any, calloff: Any, declaration: Any | None) -> bool:
+    """After opening: the buyer and approver of the buyer organisation; an evaluator only after declaring
+    impartiality (habil). Anyone who declared themselves not impartial is refused. MPS staff and suppliers never."""
+    if not is_buyer_side(user, calloff):
+        return False
+    if declaration is not None and not declaration.is_impartial:
+        return False
+    if has_role(user, Role.BUYER, Role.APPROVER):
+        return True
+    return has_role(user, Role.EVALUATOR) and declaration is not None and bool(declaration.is_impartial)
+
+
+def can_view_mini(user: Any, calloff: Any, invitation: Any | None) -> bool:
+    """The invitation, documents and Q&A: the buyer side, MPS staff, and an invited supplier's bidders."""
+    return can_view_calloff_record(user, calloff) or can_submit_offer(user, invitation)

@@ -33,3 +33,47 @@ urlpatterns += [
     path("<int:pk>/skrivebord/krav/", desk_views.desk_requirements, name="desk_requirements"),
     path("<int:pk>/skrivebord/beregn/", desk_views.desk_evaluate, name="desk_evaluate"),
 ]
+
+# --- mini ---
+from marketplace.calloffs.views import mini as mini_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/minikonkurranse/", mini_views.mini_workspace, name="mini_workspace"),
+    path(
+        "<int:pk>/minikonkurranse/invitasjoner/<int:invitation_pk>/utelat/",
+        mini_views.invitation_exclude,
+        name="mini_invitation_exclude",
+    ),
+    path(
+        "<int:pk>/minikonkurranse/invitasjoner/<int:invitation_pk>/inkluder/",
+        mini_views.invitation_include,
+        name="mini_invitation_include",
+    ),
+    path("<int:pk>/minikonkurranse/dokumenter/", mini_views.document_add, name="mini_document_add"),
+    path(
+        "<int:pk>/minikonkurranse/dokumenter/<int:document_pk>/fjern/",
+        mini_views.document_remove,
+        name="mini_document_remove",
+    ),
+    path(
+        "<int:pk>/dokumenter/<int:document_pk>/", mini_views.document_download, name="mini_document_download"
+    ),
+    path("<int:pk>/minikonkurranse/kriterier/", mini_views.evaluation_model, name="mini_evaluation_model"),
+    path("<int:pk>/minikonkurranse/las/", mini_views.criteria_lock, name="mini_criteria_lock"),
+    path("<int:pk>/minikonkurranse/publiser/", mini_views.publish, name="mini_publish"),
+    path("<int:pk>/sporsmal/", mini_views.question_ask, name="mini_question_ask"),
+    path(
+        "<int:pk>/sporsmal/<int:question_pk>/svar/", mini_views.question_answer, name="mini_question_answer"
+    ),
+]
+
+# --- offers ---
+from marketplace.calloffs.views import offers as offer_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/tilbud/", offer_views.offer_page, name="offer_page"),
+    path("<int:pk>/tilbud/trekk/", offer_views.offer_withdraw, name="offer_withdraw"),
+    path("<int:pk>/tilbud/apne/", offer_views.offers_open, name="offers_open"),
+    path("<int:pk>/tilbud/<int:offer_pk>/", offer_views.offer_detail, name="offer_detail"),
+    path("<int:pk>/tilbud/<int:offer_pk>/vedlegg/", offer_views.offer_attachment, name="offer_attachment"),
+]
