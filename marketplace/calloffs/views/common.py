@@ -260,9 +260,10 @@ def calloff_edit_need(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = CallOffNeedForm(initial={name: getattr(calloff, name) for name in NEED_FIELDS})
     status = 200
+    blocked: list[tuple[str, str]] = []
     if calloff_state_of(calloff) is not CallOffState.DRAFT:
         status = 409
-        form.add_error(None, _("Behovet kan bare endres mens avropet er et utkast."))
+        blocked = [("", str(_("Behovet kan bare endres mens avropet er et utkast.")))]
     elif request.method == "POST":
         status = 400
         if form.is_valid():
@@ -285,5 +286,6 @@ def calloff_edit_need(request: HttpRequest, pk: int) -> HttpResponse:
                 for warning in warnings:
                     messages.warning(request, warning)
                 return redirect("calloffs:detail", pk=calloff.pk)
-    context = {"calloff": calloff, "form": form, "error_items": form.error_items() if form.errors else []}
+    error_items = blocked or (form.error_items() if form.is_bound and form.errors else [])
+    context = {"calloff": calloff, "form": form, "error_items": error_items}
     return render(request, "calloffs/edit_need.html", context, status=status)
