@@ -324,3 +324,14 @@ def test_schedule_enqueues_a_deferred_run_per_moment(w):
         (t(10, 11), [calloff.pk]),
         (t(16, 11), [calloff.pk]),
     ]
+
+
+def test_mps_command_names(db, capsys):
+    from config.cli import main
+
+    main(["calloffs", "tick", "--format", "json"])
+    main(["ocds", "export", "--output", "-", "--format", "json"])
+    out, err = capsys.readouterr()
+    # (system-check warnings, if any, come first)
+    assert json.loads(out.strip().splitlines()[-1]) == {"checked": 0, "sent": 0, "keys": []}
+    assert json.loads(err.strip().splitlines()[-1]) == {"calloffs": 0, "output": "-", "files": []}
