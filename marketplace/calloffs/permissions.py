@@ -118,3 +118,16 @@ def can_read_offer_content(user: Any, calloff: Any, declaration: Any | None) -> 
 def can_view_mini(user: Any, calloff: Any, invitation: Any | None) -> bool:
     """The invitation, documents and Q&A: the buyer side, MPS staff, and an invited supplier's bidders."""
     return can_view_calloff_record(user, calloff) or can_submit_offer(user, invitation)
+
+
+# --- evaluation / award ---
+
+
+def can_compute_evaluation(user: Any, calloff: Any) -> bool:
+    """The buyer runs the ranking; an evaluator may too (services require the evaluator to have declared impartial)."""
+    return acts_for(user, calloff.buyer) and has_role(user, Role.BUYER, Role.EVALUATOR)
+
+
+def can_read_award_notice(user: Any, notice: Any) -> bool:
+    """The recipient supplier's bidders/admins read their own notice; the buyer side and MPS staff read all."""
+    return acts_for_supplier(user, notice.recipient) or can_view_calloff_record(user, notice.award.calloff)

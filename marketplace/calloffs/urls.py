@@ -1,8 +1,10 @@
 from django.urls import path
 
+from marketplace.calloffs.views import award as award_views
 from marketplace.calloffs.views import common as common_views
 from marketplace.calloffs.views import desk as desk_views
 from marketplace.calloffs.views import direct as direct_views
+from marketplace.calloffs.views import evaluation as evaluation_views
 
 app_name = "calloffs"
 
@@ -76,4 +78,45 @@ urlpatterns += [
     path("<int:pk>/tilbud/apne/", offer_views.offers_open, name="offers_open"),
     path("<int:pk>/tilbud/<int:offer_pk>/", offer_views.offer_detail, name="offer_detail"),
     path("<int:pk>/tilbud/<int:offer_pk>/vedlegg/", offer_views.offer_attachment, name="offer_attachment"),
+]
+
+# --- evaluation ---
+
+urlpatterns += [
+    path("<int:pk>/evaluering/", evaluation_views.evaluation_page, name="evaluation_page"),
+    path("<int:pk>/evaluering/habilitet/", evaluation_views.declaration_submit, name="evaluation_declare"),
+    path(
+        "<int:pk>/evaluering/poeng/<int:offer_pk>/<int:criterion_pk>/",
+        evaluation_views.score_submit,
+        name="evaluation_score",
+    ),
+    path(
+        "<int:pk>/evaluering/avvis/<int:offer_pk>/",
+        evaluation_views.offer_reject_submit,
+        name="evaluation_reject",
+    ),
+    path(
+        "<int:pk>/evaluering/beregn/", evaluation_views.evaluation_compute_submit, name="evaluation_compute"
+    ),
+    path(
+        "<int:pk>/evaluering/rapport.pdf",
+        evaluation_views.evaluation_report_pdf,
+        name="evaluation_report_pdf",
+    ),
+]
+
+# --- award ---
+
+urlpatterns += [
+    path("<int:pk>/tildeling/", award_views.award_page, name="award_page"),
+    path("<int:pk>/tildeling/beslutt/", award_views.award_decide_submit, name="award_decide"),
+    path("<int:pk>/tildeling/send/", award_views.award_notice_send_submit, name="award_notice_send"),
+    path("<int:pk>/tildeling/klage/", award_views.complaint_submit, name="award_complaint"),
+    path("<int:pk>/tildeling/opphev-stans/", award_views.hold_release_submit, name="award_hold_release"),
+    path("<int:pk>/tildeling/signer/", award_views.contract_sign_submit, name="award_contract_sign"),
+    path("<int:pk>/protokoll.pdf", award_views.calloff_record_pdf, name="calloff_record_pdf"),
+    path("meldinger/", award_views.notice_inbox, name="notice_inbox"),
+    path("meldinger/<int:notice_pk>/", award_views.notice_detail, name="notice_detail"),
+    path("meldinger/<int:notice_pk>/lest/", award_views.notice_mark_read, name="notice_mark_read"),
+    path("meldinger/<int:notice_pk>/pdf/", award_views.notice_pdf, name="notice_pdf"),
 ]

@@ -193,3 +193,74 @@ def test_mini_competition_from_invitation_to_opened_offers(page: Page, e2e_serve
     expect(page.get_by_role("heading", name="Tilbud fra Atlanterhavet Sky Norge AS")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Suveren sky i Norden, med rabatt.")
     assert_no_serious_axe_violations(page)
+
+
+# --- evaluation and award (the evalaward area) ---------------------------------------------------------------------
+
+OPENED_BY_THE_JOURNEY = """
+from marketplace.calloffs.models import CallOff
+calloff = (
+    CallOff.objects.filter(title="Objektlagring for flomvarsling", offers_opened_at__isnull=False)
+    .exclude(reference="AV-E2E-TILDELING")
+    .order_by("-pk")
+    .first()
+)
+print(f"{calloff.pk} {calloff.reference}" if calloff else "")
+"""
+
+
+def test_mini_competition_evaluated_awarded_and_notified(page: Page, e2e_server: E2EServer) -> None:
+    """Continues the call-off the journey above opened: the evaluator declares and scores, the buyer computes
+    the ranking, the approver decides, the buyer sends the notices and Nordsky reads its notice."""
+    found = shell(e2e_server, OPENED_BY_THE_JOURNEY).strip().splitlines()
+    if not found or not found[-1]:
+        test_mini_competition_from_invitation_to_opened_offers(page, e2e_server)
+        found = shell(e2e_server, OPENED_BY_THE_JOURNEY).strip().splitlines()
+    pk_text, reference = found[-1].split()
+    pk = int(pk_text)
+
+    login_as(page, "nve.innkjoper", next_path=f"/avrop/{pk}/evaluering/")
+    expect(page.get_by_text("Nordsky AS")).to_have_count(0)  # nothing before the declaration
+    page.get_by_label("Ja, jeg er habil").check()
+    page.get_by_role("button", name="Avgi erklæring").click()
+    expect(page.get_by_text("Habilitetserklæringen er registrert.")).to_be_visible()
+    assert_no_serious_axe_violations(page)
+
+    points = {"Nordsky AS": "9", "Atlanterhavet Sky Norge AS": "6"}
+    for supplier, value in points.items():
+        section = page.locator("section.evaluation-offer", has=page.get_by_role("heading", name=supplier))
+        count = section.locator("form", has=page.get_by_role("button", name="Lagre poeng")).count()
+        assert count >= 1
+        for index in range(count):
+            form = section.locator("form", has=page.get_by_role("button", name="Lagre poeng")).nth(index)
+            form.get_by_label("Poeng (0–10)").fill(value)
+            form.get_by_label("Begrunnelse").fill(f"Vurdert til {value} mot kravene.")
+            form.get_by_role("button", name="Lagre poeng").click()
+            expect(form.locator("legend")).to_contain_text(f"nå {value},00 poeng")
+
+    page.get_by_role("button", name="Beregn rangering").click()
+    expect(page.get_by_text("Rangeringen er beregnet.")).to_be_visible()
+    table = page.get_by_role("table", name="Pris, poeng per kriterium og vektet sum")
+    expect(table.locator("tbody tr").first).to_contain_text("Nordsky AS")
+    assert_no_serious_axe_violations(page)
+    logout(page)
+
+    login_as(page, "nve.godkjenner", next_path=f"/avrop/{pk}/tildeling/")
+    page.get_by_label("Begrunnelse for tildelingen").fill("Høyest vektet poengsum.")
+    page.get_by_role("button", name="Beslutt tildeling").click()
+    expect(page.get_by_text("Kontrakten er tildelt Nordsky AS.")).to_be_visible()
+    logout(page)
+
+    login_as(page, "nve.innkjoper", next_path=f"/avrop/{pk}/tildeling/")
+    page.get_by_role("button", name="Send tildelingsmeddelelse").click()
+    expect(page.get_by_text("Tildelingsmeddelelsen er sendt til 2 leverandører samtidig.")).to_be_visible()
+    assert_no_serious_axe_violations(page)
+    logout(page)
+
+    login_as(page, SECOND_BIDDER, next_path="/avrop/meldinger/")
+    row = page.get_by_role("row").filter(has_text=reference)
+    expect(row).to_contain_text("Ulest")
+    row.get_by_role("link").click()
+    expect(page.get_by_text("har besluttet å tildele kontrakten til Nordsky AS.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Pris: deres pris 980\s000,00 kr ga flere poeng"))).to_be_visible()
+    assert_no_serious_axe_violations(page)
