@@ -326,7 +326,8 @@ def test_schedule_enqueues_a_deferred_run_per_moment(w):
     ]
 
 
-def test_mps_command_names(db, capsys):
+@pytest.mark.django_db(transaction=True)  # run_from_argv closes the connection afterwards
+def test_mps_command_names(capsys):
     from config.cli import main
 
     main(["calloffs", "tick", "--format", "json"])
