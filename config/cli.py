@@ -1,7 +1,8 @@
 """The `mps` command: a thin wrapper over Django's management commands.
 
 `mps demo`, `mps seed-demo`, `mps runserver`, `mps worker`, `mps token create --user NAME`,
-`mps audit verify`, `mps import-enhetsregisteret FILE` ... Anything else is passed to manage.py.
+`mps audit verify`, `mps import-enhetsregisteret FILE`, `mps ocds export`, `mps calloffs tick` ...
+Anything else is passed to manage.py.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ ALIASES = {
     "import-enhetsregisteret": "import_enhetsregisteret",
     "demo": "demo",
     "reindex": "reindex",
+    "calloffs": "calloffs_tick",  # mps calloffs tick
 }
 
 

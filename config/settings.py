@@ -268,3 +268,9 @@ if not MPS_OFFER_MASTER_KEY:
 
 # Extra closed days (ISO dates, comma-separated) that deadlines treat like public holidays, e.g. 2026-12-24.
 MPS_EXTRA_CLOSED_DAYS = env_list("MPS_EXTRA_CLOSED_DAYS", [])
+
+# --- ocds ---
+# Open data (OCDS 1.1): ocid = <MPS_OCDS_PREFIX>-<call-off reference>; register a real prefix with the Open
+# Contracting Partnership before publishing outside the platform. MPS_OCDS_BASE_URI makes package URIs absolute.
+MPS_OCDS_PREFIX = os.environ.get("MPS_OCDS_PREFIX", "ocds-mps000")
+MPS_OCDS_BASE_URI = os.environ.get("MPS_OCDS_BASE_URI", "http://127.0.0.1:8000")

@@ -6,4 +6,4 @@ from ninja import Router
 
 router = Router(tags=["calloffs"])
 
-from marketplace.calloffs.api import award, common, desk, direct, offers  # noqa: E402, F401
+from marketplace.calloffs.api import award, common, desk, direct, ocds, offers  # noqa: E402, F401
