@@ -436,6 +436,7 @@ def award_notice_send(*, actor: Any, calloff: CallOff, now: dt.datetime | None =
             now=now,
         )
         transaction.on_commit(lambda: _send_notice_mail(outgoing))
+        transaction.on_commit(lambda: _schedule_reminders(calloff, now))
     return list(AwardNotice.objects.filter(award=award).select_related("recipient"))
 
 
@@ -572,3 +573,11 @@ def contract_sign(*, actor: Any, calloff: CallOff, now: dt.datetime | None = Non
             now=now,
         )
     return calloff
+
+
+def _schedule_reminders(calloff: CallOff, now: dt.datetime) -> None:
+    """Deadline reminders and the end-of-standstill notice run in `mps worker` (idempotent; `mps calloffs tick`
+    sweeps whatever a worker missed)."""
+    from marketplace.calloffs.tasks import calloff_schedule_reminders
+
+    calloff_schedule_reminders(calloff, now=now)

@@ -600,6 +600,7 @@ def calloff_publish(
                 "path": f"/avrop/{locked.pk}/tilbud/",
             }
         transaction.on_commit(lambda: _send_to_suppliers(supplier_ids, subject, body))
+        transaction.on_commit(lambda: _schedule_reminders(locked, now))
     return PublishResult(calloff=locked, invited=len(invitations), warnings=warnings)
 
 
@@ -699,3 +700,11 @@ def evaluation_model_set(
     with transaction.atomic():
         criteria_set(actor=actor, calloff=calloff, choices=choices, now=now)
         return price_model_set(actor=actor, calloff=calloff, model=model, now=now)
+
+
+def _schedule_reminders(calloff: CallOff, now: dt.datetime) -> None:
+    """Deadline reminders and the end-of-standstill notice run in `mps worker` (idempotent; `mps calloffs tick`
+    sweeps whatever a worker missed)."""
+    from marketplace.calloffs.tasks import calloff_schedule_reminders
+
+    calloff_schedule_reminders(calloff, now=now)
