@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.calloffs.forms.evaluation import _Styled
 
@@ -27,7 +28,7 @@ class AwardDecideForm(_Styled):
 
 
 class ComplaintForm(_Styled):
-    complainant = forms.TypedChoiceField(label=_("Klager"), coerce=int, choices=[])
+    complainant = forms.TypedChoiceField(label=pgettext_lazy("the one who complains", "Klager"), coerce=int, choices=[])
     description = forms.CharField(label=_("Klagen"), widget=forms.Textarea(attrs={"rows": 3}))
     put_on_hold = forms.BooleanField(label=_("Stans avropet til klagen er avgjort"), required=False)
 

@@ -247,7 +247,7 @@ def test_notice_send_one_per_participant_simultaneous_with_content(mini, django_
     sent = NOW + dt.timedelta(hours=2)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         notices = award_notice_send(actor=mini.buyer, calloff=mini.calloff, now=sent)
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the notice e-mails, then the reminder schedule
     assert {n.sent_at for n in notices} == {sent}
     by_name = {n.recipient.name: n for n in notices}
     assert set(by_name) == {"Leverandør A AS", "Leverandør B AS", "Leverandør C AS"}
