@@ -28,7 +28,9 @@ class AwardDecideForm(_Styled):
 
 
 class ComplaintForm(_Styled):
-    complainant = forms.TypedChoiceField(label=pgettext_lazy("the one who complains", "Klager"), coerce=int, choices=[])
+    complainant = forms.TypedChoiceField(
+        label=pgettext_lazy("the one who complains", "Klager"), coerce=int, choices=[]
+    )
     description = forms.CharField(label=_("Klagen"), widget=forms.Textarea(attrs={"rows": 3}))
     put_on_hold = forms.BooleanField(label=_("Stans avropet til klagen er avgjort"), required=False)
 
