@@ -180,6 +180,7 @@ def test_reject_via_page(mini, login):
 
 def test_compute_via_page_shows_ranking_and_reversal_warning(mini, login):
     _scored(mini)
+    impartiality_declare(actor=mini.buyer, calloff=mini.calloff, is_impartial=True, statement="", now=NOW)
     client = login(mini.buyer, mini.calloff.buyer)
     response = client.post(reverse("calloffs:evaluation_compute", args=[mini.calloff.pk]))
     assert response.status_code == 302

@@ -78,7 +78,7 @@ def _page(
                     "is_active": offer.withdrawn_at is None and offer.rejected_at is None,
                 }
             )
-    evaluation = sel.evaluation_latest(calloff) if can_see or not is_evaluator else None
+    evaluation = sel.evaluation_latest(calloff) if can_see or not may_declare else None
     context = {
         "calloff": calloff,
         "state": calloff_state_of(calloff),
@@ -91,6 +91,7 @@ def _page(
         "can_compute": permissions.can_compute_evaluation(user, calloff)
         and calloff.offers_opened_at is not None
         and calloff.award_decided_at is None
+        and can_see
         and (has_role(user, Role.BUYER) or can_score),
         "criteria": criteria,
         "price_criteria": calloff.criteria.filter(kind="price"),
