@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from marketplace.calloffs.rules import scoring
 from marketplace.catalogue.rules import RESIDENCY_EEA, RESIDENCY_NORWAY, data_residency
 
 ORE = Decimal("0.01")
@@ -219,39 +220,23 @@ def requirement_met(code: str, services: Sequence[ServiceFacts], on_date: dt.dat
 # --- points (DFØ; private until calloffs/rules/scoring.py exists) ------------------------------------------------
 
 
-def _points_linear(pe: Decimal, pb: Decimal, *, slope: Decimal = Decimal("1")) -> Decimal:
-    if pb == 0:
-        return MAX_POINTS if pe == 0 else Decimal("0")
-    return MAX_POINTS - slope * MAX_POINTS * (pe - pb) / pb
-
-
-def _points_proportional(pe: Decimal, pb: Decimal) -> Decimal:
+def price_points(pe: Decimal, pb: Decimal, model: PriceModel) -> Decimal:
+    """Exact price points of total `pe` against best total `pb` under the model (DFØ formulas in
+    `rules.scoring`). A basket that costs nothing cannot be scored by a ratio: a zero total gets 10 points and
+    any other total 0 when the best total is zero (the anchored model does not use the best total)."""
     if pe == 0:
         return MAX_POINTS
-    return MAX_POINTS * pb / pe
-
-
-def _points_anchored(pe: Decimal, best: Decimal, zero: Decimal) -> Decimal:
-    if zero == best:
-        raise ValueError("anchored model needs two different anchor prices")
-    return MAX_POINTS * (zero - pe) / (zero - best)
-
-
-def price_points(pe: Decimal, pb: Decimal, model: PriceModel) -> Decimal:
-    """Exact price points of total `pe` against best total `pb` under the model."""
-    if model.formula == FORMULA_LINEAR:
-        points = _points_linear(pe, pb, slope=model.slope)
-    elif model.formula == FORMULA_PROPORTIONAL:
-        points = _points_proportional(pe, pb)
-    elif model.formula == FORMULA_ANCHORED:
-        if model.anchor_best_amount is None or model.anchor_zero_amount is None:
-            raise ValueError("anchored model needs both anchor prices")
-        points = _points_anchored(pe, model.anchor_best_amount, model.anchor_zero_amount)
-    else:
-        raise ValueError(f"unknown price formula: {model.formula}")
-    if model.floor_at_zero and points < 0:
+    if pb == 0 and model.formula != FORMULA_ANCHORED:
         return Decimal("0")
-    return points
+    return scoring.price_points(
+        model.formula,
+        pe,
+        pb,
+        slope=model.slope,
+        floor_at_zero=model.floor_at_zero,
+        anchor_best=model.anchor_best_amount,
+        anchor_zero=model.anchor_zero_amount,
+    )
 
 
 def points_text(points: Decimal) -> str:
