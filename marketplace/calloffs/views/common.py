@@ -56,6 +56,7 @@ VERB_LABELS: dict[str, Any] = {
     "question.asked": gettext_lazy("Spørsmål stilt"),
     "question.answered": gettext_lazy("Spørsmål besvart"),
     "offer.submitted": gettext_lazy("Tilbud levert"),
+    "offer.replaced": gettext_lazy("Tilbud erstattet"),
     "offer.withdrawn": gettext_lazy("Tilbud trukket"),
     "offers.opened": gettext_lazy("Tilbud åpnet"),
     "offer.rejected": gettext_lazy("Tilbud avvist"),
