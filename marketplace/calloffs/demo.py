@@ -654,30 +654,11 @@ def _seed_one(
     return calloff
 
 
-# The services each route needs (modules of the call-off areas); a route whose services are missing is skipped.
-ROUTE_SERVICES = {
-    "direct": ["common", "direct", "award"],
-    "desk": ["common", "desk", "award"],
-    "mini_competition": ["common", "mini", "offers", "evaluation", "award"],
-}
-
-
-def routes_available() -> set[str]:
-    import importlib.util
-
-    def exists(name: str) -> bool:
-        return importlib.util.find_spec(f"marketplace.calloffs.services.{name}") is not None
-
-    return {route for route, modules in ROUTE_SERVICES.items() if all(exists(m) for m in modules)}
-
-
 def seed(result: DemoResult) -> None:
-    """Idempotent: creates the scenarios that do not exist yet (by buyer and title), for the routes whose services
-    exist; counts the call-offs by state for the summary."""
-    available = routes_available()
+    """Idempotent: creates the scenarios that do not exist yet (by buyer and title); counts the call-offs by state
+    for the summary."""
     now = timezone.now()
-    if available:
-        _seed_scenarios(result, available, now)
+    _seed_scenarios(result, now)
     states = Counter(str(calloff_state(CallOffTimes.of(c), now)) for c in CallOff.objects.all())
     result.counts["calloffs"] = sum(states.values())
     for state in CallOffState:
@@ -685,19 +666,14 @@ def seed(result: DemoResult) -> None:
     result.counts["users"] = User.objects.count()
 
 
-def _seed_scenarios(result: DemoResult, available: set[str], now: dt.datetime) -> None:
+def _seed_scenarios(result: DemoResult, now: dt.datetime) -> None:
     from marketplace.catalogue.models import Contract, FrameworkAgreement
 
     framework = FrameworkAgreement.objects.filter(reference=CIPS).first()
     if framework is None:
         raise RuntimeError("the call-off demo needs the catalogue demo (framework 2024/1001) to run first")
     lot = framework.lots.get(number=1)
-    todo = [
-        s
-        for s in SCENARIOS
-        if s.mechanism in available
-        and not CallOff.objects.filter(buyer__orgnr=s.buyer, title=s.title).exists()
-    ]
+    todo = [s for s in SCENARIOS if not CallOff.objects.filter(buyer__orgnr=s.buyer, title=s.title).exists()]
     people = _people(result)  # also lists the demo log-ins on every run
     contracts = list(Contract.objects.filter(lot=lot).select_related("supplier").order_by("rank", "id"))
     bidders = _bidders(result, contracts)
