@@ -19,20 +19,11 @@ from marketplace.calloffs import documents, permissions
 from marketplace.calloffs.forms.award import AwardDecideForm, ComplaintForm, HoldReleaseForm
 from marketplace.calloffs.models import CallOff
 from marketplace.calloffs.selectors import award as sel
-from marketplace.calloffs.selectors import calloff_get_visible_to, calloff_state_of
+from marketplace.calloffs.selectors import calloff_state_of
 from marketplace.calloffs.selectors.evaluation import evaluation_latest, evaluation_table
 from marketplace.calloffs.services import award as services
+from marketplace.calloffs.views.common import calloff_record_or_403
 from marketplace.core import exceptions
-
-
-def _calloff_for_record(request: HttpRequest, pk: int) -> CallOff:
-    try:
-        calloff = calloff_get_visible_to(request.user, pk)
-    except exceptions.NotFound as exc:
-        raise Http404 from exc
-    if not permissions.can_view_calloff_record(request.user, calloff):
-        raise PermissionDenied
-    return calloff
 
 
 def award_panel_context(request: HttpRequest, calloff: CallOff, **forms: Any) -> dict[str, Any]:
@@ -86,13 +77,13 @@ def _fail(
 @login_required
 @require_GET
 def award_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, _calloff_for_record(request, pk))
+    return _page(request, calloff_record_or_403(request, pk))
 
 
 @login_required
 @require_POST
 def award_decide_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff_for_record(request, pk)
+    calloff = calloff_record_or_403(request, pk)
     if not permissions.can_decide_award(request.user, calloff):
         raise PermissionDenied
     form = AwardDecideForm(request.POST)
@@ -115,7 +106,7 @@ def award_decide_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def award_notice_send_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff_for_record(request, pk)
+    calloff = calloff_record_or_403(request, pk)
     if not permissions.can_manage_calloff(request.user, calloff):
         raise PermissionDenied
     try:
@@ -132,7 +123,7 @@ def award_notice_send_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff_for_record(request, pk)
+    calloff = calloff_record_or_403(request, pk)
     if not permissions.can_manage_calloff(request.user, calloff):
         raise PermissionDenied
     form = ComplaintForm(request.POST, complainants=sel.complainant_choices(calloff))
@@ -157,7 +148,7 @@ def complaint_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def hold_release_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff_for_record(request, pk)
+    calloff = calloff_record_or_403(request, pk)
     if not permissions.can_manage_calloff(request.user, calloff):
         raise PermissionDenied
     form = HoldReleaseForm(request.POST)
@@ -179,7 +170,7 @@ def hold_release_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def contract_sign_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff_for_record(request, pk)
+    calloff = calloff_record_or_403(request, pk)
     if not permissions.can_manage_calloff(request.user, calloff):
         raise PermissionDenied
     try:
@@ -193,7 +184,7 @@ def contract_sign_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def calloff_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff_for_record(request, pk)
+    calloff = calloff_record_or_403(request, pk)
     pdf = documents.calloff_record_pdf(calloff)
     return documents.pdf_response(pdf, f"avropsprotokoll-{calloff.reference}.pdf")
 

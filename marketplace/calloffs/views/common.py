@@ -81,6 +81,14 @@ def calloff_or_404(request: HttpRequest, pk: int) -> CallOff:
         raise Http404 from None
 
 
+def calloff_record_or_403(request: HttpRequest, pk: int) -> CallOff:
+    """A call-off whose full record the user may read (buyer organisation, MPS staff); 404 when not visible."""
+    calloff = calloff_or_404(request, pk)
+    if not permissions.can_view_calloff_record(request.user, calloff):
+        raise PermissionDenied
+    return calloff
+
+
 def apply_errors(form: Any, exc: exceptions.ApplicationError) -> None:
     """Put a service error on the form field it names, else on the form."""
     placed = False

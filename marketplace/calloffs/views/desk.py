@@ -27,19 +27,12 @@ from marketplace.calloffs.forms.desk import (
 )
 from marketplace.calloffs.models import CallOff, DeskRequirement, Evaluation, PriceFormula, TieBreak
 from marketplace.calloffs.rules.reproducible import inputs_canonical
-from marketplace.calloffs.selectors import calloff_get_visible_to, calloff_state_of
+from marketplace.calloffs.selectors import calloff_state_of
 from marketplace.calloffs.selectors import desk as desk_selectors
 from marketplace.calloffs.services import desk as desk_services
+from marketplace.calloffs.views.common import calloff_or_404
 from marketplace.catalogue.models import PriceUnit
 from marketplace.core import exceptions
-
-
-def _calloff(request: HttpRequest, pk: int) -> CallOff:
-    try:
-        calloff = calloff_get_visible_to(request.user, pk)
-    except exceptions.NotFound as exc:
-        raise Http404 from exc
-    return calloff
 
 
 def _deny_unless(allowed: bool) -> None:
@@ -186,7 +179,7 @@ def _overview_context(request: HttpRequest, calloff: CallOff) -> dict[str, Any]:
 @require_GET
 def desk_calculation(request: HttpRequest, pk: int) -> HttpResponse:
     """The desk overview: basket and requirements, the latest (or chosen) calculation in full, and the history."""
-    calloff = _calloff(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(permissions.can_view_desk_calculation(request.user, calloff))
     evaluation = _evaluation_for(request, calloff)
     context = _overview_context(request, calloff)
@@ -200,7 +193,7 @@ def desk_calculation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def desk_basket(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(permissions.can_manage_desk(request.user, calloff))
     status = 200
     error_items: list[tuple[str, str]] = []
@@ -240,7 +233,7 @@ def desk_basket(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def desk_requirements(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(permissions.can_manage_desk(request.user, calloff))
     status = 200
     error_items: list[tuple[str, str]] = []
@@ -279,7 +272,7 @@ def desk_requirements(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def desk_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(permissions.can_manage_desk(request.user, calloff))
     try:
         evaluation = desk_services.desk_evaluate(actor=request.user, calloff=calloff)
@@ -359,7 +352,7 @@ def calculation_csv_rows(evaluation: Evaluation) -> list[list[str]]:
 @login_required
 @require_GET
 def desk_calculation_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(permissions.can_view_desk_calculation(request.user, calloff))
     evaluation = _evaluation_for(request, calloff)
     if evaluation is None:
@@ -381,7 +374,7 @@ def desk_calculation_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def desk_inputs_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The frozen inputs as canonical JSON: the SHA-256 of the downloaded file is the evaluation's inputs hash."""
-    calloff = _calloff(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(permissions.can_view_desk_calculation(request.user, calloff))
     evaluation = _evaluation_for(request, calloff)
     if evaluation is None:

@@ -17,6 +17,7 @@ from marketplace.calloffs.forms.direct import CascadeAnswerForm, JustificationFo
 from marketplace.calloffs.models import CallOff
 from marketplace.calloffs.rules.state import CallOffState
 from marketplace.calloffs.services import direct as services
+from marketplace.calloffs.views.common import calloff_or_404
 from marketplace.catalogue.models import Mechanism
 from marketplace.core import exceptions
 
@@ -69,8 +70,6 @@ def _render_with(request: HttpRequest, calloff: CallOff, key: str, form: Any, st
 
 
 def _calloff(request: HttpRequest, pk: int) -> CallOff:
-    from marketplace.calloffs.views.common import calloff_or_404
-
     calloff = calloff_or_404(request, pk)
     if not permissions.can_manage_calloff(request.user, calloff):
         raise PermissionDenied

@@ -18,20 +18,11 @@ from marketplace.accounts.permissions import has_role
 from marketplace.calloffs import documents, permissions
 from marketplace.calloffs.forms.evaluation import DeclarationForm, RejectForm, ScoreForm
 from marketplace.calloffs.models import CallOff
-from marketplace.calloffs.selectors import calloff_get_visible_to, calloff_state_of
+from marketplace.calloffs.selectors import calloff_state_of
 from marketplace.calloffs.selectors import evaluation as sel
 from marketplace.calloffs.services import evaluation as services
+from marketplace.calloffs.views.common import calloff_record_or_403
 from marketplace.core import exceptions
-
-
-def _calloff_for_record(request: HttpRequest, pk: int) -> CallOff:
-    try:
-        calloff = calloff_get_visible_to(request.user, pk)
-    except exceptions.NotFound as exc:
-        raise Http404 from exc
-    if not permissions.can_view_calloff_record(request.user, calloff):
-        raise PermissionDenied
-    return calloff
 
 
 def _page(
@@ -120,13 +111,13 @@ def _service_error(
 @login_required
 @require_GET
 def evaluation_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, _calloff_for_record(request, pk))
+    return _page(request, calloff_record_or_403(request, pk))
 
 
 @login_required
 @require_POST
 def declaration_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff_for_record(request, pk)
+    calloff = calloff_record_or_403(request, pk)
     if not permissions.can_declare_impartiality(request.user, calloff):
         raise PermissionDenied
     form = DeclarationForm(request.POST)
@@ -156,7 +147,7 @@ def _offer(calloff: CallOff, offer_pk: int) -> Any:
 @login_required
 @require_POST
 def score_submit(request: HttpRequest, pk: int, offer_pk: int, criterion_pk: int) -> HttpResponse:
-    calloff = _calloff_for_record(request, pk)
+    calloff = calloff_record_or_403(request, pk)
     if not permissions.can_evaluate_calloff(request.user, calloff):
         raise PermissionDenied
     offer = _offer(calloff, offer_pk)
@@ -189,7 +180,7 @@ def score_submit(request: HttpRequest, pk: int, offer_pk: int, criterion_pk: int
 @login_required
 @require_POST
 def offer_reject_submit(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
-    calloff = _calloff_for_record(request, pk)
+    calloff = calloff_record_or_403(request, pk)
     if not permissions.can_evaluate_calloff(request.user, calloff):
         raise PermissionDenied
     offer = _offer(calloff, offer_pk)
@@ -214,7 +205,7 @@ def offer_reject_submit(request: HttpRequest, pk: int, offer_pk: int) -> HttpRes
 @login_required
 @require_POST
 def evaluation_compute_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff_for_record(request, pk)
+    calloff = calloff_record_or_403(request, pk)
     if not permissions.can_compute_evaluation(request.user, calloff):
         raise PermissionDenied
     try:
@@ -232,7 +223,7 @@ def evaluation_compute_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def evaluation_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = _calloff_for_record(request, pk)
+    calloff = calloff_record_or_403(request, pk)
     if permissions.can_declare_impartiality(request.user, calloff) and not sel.may_see_offers(
         request.user, calloff
     ):

@@ -26,19 +26,13 @@ from marketplace.calloffs.forms.mini import (
 )
 from marketplace.calloffs.models import CallOff, CallOffDocument, Invitation, Question
 from marketplace.calloffs.rules.state import CallOffState
-from marketplace.calloffs.selectors import calloff_get_visible_to, calloff_state_of
+from marketplace.calloffs.selectors import calloff_state_of
 from marketplace.calloffs.selectors import offers as offer_selectors
 from marketplace.calloffs.services import mini
+from marketplace.calloffs.views.common import calloff_or_404
 from marketplace.catalogue.models import FrameworkCriterion, Mechanism
 from marketplace.core import exceptions
 from marketplace.core.deadlines import OSLO
-
-
-def calloff_for(request: HttpRequest, pk: int) -> CallOff:
-    try:
-        return calloff_get_visible_to(request.user, pk)
-    except exceptions.NotFound as exc:
-        raise Http404 from exc
 
 
 def _deny_unless(allowed: bool) -> None:
@@ -115,7 +109,7 @@ def mini_context(request: HttpRequest, calloff: CallOff) -> dict[str, Any]:
 @login_required
 @require_GET
 def mini_workspace(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     _mini_or_404(calloff)
     if not permissions.can_view_calloff_record(request.user, calloff):
         return redirect("calloffs:offer_page", pk=calloff.pk)
@@ -136,7 +130,7 @@ def _invitation(calloff: CallOff, invitation_pk: int) -> Invitation:
 @login_required
 @require_POST
 def invitation_exclude(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(permissions.can_manage_calloff(request.user, calloff))
     invitation = _invitation(calloff, invitation_pk)
     form = ExcludeForm(request.POST, prefix=f"inv{invitation.pk}")
@@ -158,7 +152,7 @@ def invitation_exclude(request: HttpRequest, pk: int, invitation_pk: int) -> Htt
 @login_required
 @require_POST
 def invitation_include(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(permissions.can_manage_calloff(request.user, calloff))
     invitation = _invitation(calloff, invitation_pk)
     try:
@@ -173,7 +167,7 @@ def invitation_include(request: HttpRequest, pk: int, invitation_pk: int) -> Htt
 @login_required
 @require_POST
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(permissions.can_manage_calloff(request.user, calloff))
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -200,7 +194,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(permissions.can_manage_calloff(request.user, calloff))
     document = CallOffDocument.objects.filter(calloff=calloff, pk=document_pk).first()
     if document is None:
@@ -217,7 +211,7 @@ def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 @login_required
 @require_GET
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     invitation = offer_selectors.invitation_of(request.user, calloff)
     _deny_unless(permissions.can_view_mini(request.user, calloff, invitation))
     document = CallOffDocument.objects.filter(calloff=calloff, pk=document_pk).first()
@@ -230,7 +224,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def evaluation_model(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     _mini_or_404(calloff)
     _deny_unless(permissions.can_manage_calloff(request.user, calloff))
     framework_criteria = list(FrameworkCriterion.objects.filter(framework_id=calloff.framework_id))
@@ -281,7 +275,7 @@ def evaluation_model(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def criteria_lock(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(permissions.can_manage_calloff(request.user, calloff))
     try:
         mini.criteria_lock(actor=request.user, calloff=calloff)
@@ -295,7 +289,7 @@ def criteria_lock(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     _mini_or_404(calloff)
     _deny_unless(permissions.can_manage_calloff(request.user, calloff))
     now = timezone.now()
@@ -365,7 +359,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(
         permissions.can_ask_question(request.user, offer_selectors.invitation_of(request.user, calloff))
     )
@@ -388,7 +382,7 @@ def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def question_answer(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     _deny_unless(permissions.can_manage_calloff(request.user, calloff))
     question = Question.objects.filter(calloff=calloff, pk=question_pk).select_related("calloff").first()
     if question is None:

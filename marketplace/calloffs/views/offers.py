@@ -24,7 +24,8 @@ from marketplace.calloffs.sealing import OfferContent
 from marketplace.calloffs.selectors import calloff_state_of
 from marketplace.calloffs.selectors import offers as offer_selectors
 from marketplace.calloffs.services import offers as offer_services
-from marketplace.calloffs.views.mini import calloff_for, questions_public
+from marketplace.calloffs.views.common import calloff_or_404
+from marketplace.calloffs.views.mini import questions_public
 from marketplace.core import exceptions
 
 
@@ -56,7 +57,7 @@ def _supplier_context(
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     invitation = offer_selectors.invitation_of(request.user, calloff)
     if not permissions.can_submit_offer(request.user, invitation):
         if permissions.can_view_calloff_record(request.user, calloff):
@@ -104,7 +105,7 @@ def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     invitation = offer_selectors.invitation_of(request.user, calloff)
     if not permissions.can_submit_offer(request.user, invitation):
         raise PermissionDenied
@@ -127,7 +128,7 @@ def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def offers_open(request: HttpRequest, pk: int) -> HttpResponse:
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     if not permissions.can_open_offers(request.user, calloff):
         raise PermissionDenied
     try:
@@ -144,7 +145,7 @@ def offers_open(request: HttpRequest, pk: int) -> HttpResponse:
 def _opened_offer(request: HttpRequest, pk: int, offer_pk: int) -> tuple[CallOff, Offer, OfferContent]:
     """The offer and its decrypted content, via `offer_content_get` only; 403 for people who may not read it,
     404 when there is nothing to read (not opened, withdrawn, another call-off's offer)."""
-    calloff = calloff_for(request, pk)
+    calloff = calloff_or_404(request, pk)
     offer = Offer.objects.filter(calloff=calloff, pk=offer_pk).select_related("supplier", "calloff").first()
     if offer is None:
         raise Http404
