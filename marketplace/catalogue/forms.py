@@ -16,36 +16,7 @@ from marketplace.catalogue.models import (
     PriceList,
     Service,
 )
-
-
-class AccessibleFormMixin:
-    """Designsystemet classes on widgets; aria-invalid and aria-describedby on fields with errors."""
-
-    def _style_widgets(self) -> None:
-        for field in self.fields.values():  # type: ignore[attr-defined]
-            css = "ds-input"
-            existing = field.widget.attrs.get("class", "")
-            field.widget.attrs["class"] = f"{existing} {css}".strip()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                bound = self[name]  # type: ignore[index]
-                described = [f"{bound.auto_id}-error"]
-                if bound.help_text:
-                    described.append(f"{bound.auto_id}_helptext")
-                self.fields[name].widget.attrs["aria-invalid"] = "true"  # type: ignore[attr-defined]
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)  # type: ignore[attr-defined]
-
-    def error_items(self) -> list[tuple[str, str]]:
-        """(anchor, message) for the error summary."""
-        items: list[tuple[str, str]] = []
-        for name, errors in self.errors.items():  # type: ignore[attr-defined]
-            anchor = self[name].auto_id if name in self.fields else ""  # type: ignore[attr-defined,index]
-            items.extend((anchor, str(message)) for message in errors)
-        return items
-
+from marketplace.core.forms import AccessibleFormMixin
 
 FIELDSETS: list[tuple[Any, list[str]]] = [
     (

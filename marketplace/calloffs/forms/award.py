@@ -8,10 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from marketplace.calloffs.forms.evaluation import _Styled
+from marketplace.core.forms import AccessibleForm
 
 
-class AwardDecideForm(_Styled):
+class AwardDecideForm(AccessibleForm):
     justification = forms.CharField(
         label=_("Begrunnelse for tildelingen"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -27,7 +27,7 @@ class AwardDecideForm(_Styled):
     )
 
 
-class ComplaintForm(_Styled):
+class ComplaintForm(AccessibleForm):
     complainant = forms.TypedChoiceField(
         label=pgettext_lazy("the one who complains", "Klager"), coerce=int, choices=[]
     )
@@ -41,7 +41,7 @@ class ComplaintForm(_Styled):
         self.fields["complainant"].choices = complainants or []  # type: ignore[attr-defined]
 
 
-class HoldReleaseForm(_Styled):
+class HoldReleaseForm(AccessibleForm):
     resolution = forms.CharField(
         label=_("Hvordan klagen er avgjort"), widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.calloffs.rules.state import CallOffState
-from marketplace.catalogue.forms import AccessibleFormMixin
 from marketplace.catalogue.models import FrameworkAgreement, Lot, Shortlist
+from marketplace.core.forms import AccessibleFormMixin
 
 STATE_LABELS: dict[str, Any] = {
     CallOffState.DRAFT: _("Utkast"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.calloffs.models import DeskRequirement
 from marketplace.catalogue.models import PriceUnit
+from marketplace.core.forms import AccessibleFormMixin
 
 BASKET_PREFIX = "linje"
 MAX_LINES = 50
@@ -19,14 +20,8 @@ MANDATORY = "mandatory"
 OPTIONAL = "optional"
 
 
-class _Styled:
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                attrs = self.fields[name].widget.attrs  # type: ignore[attr-defined]
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{self[name].auto_id}-error"  # type: ignore[index]
+class _Styled(AccessibleFormMixin):
+    """Selects get `ds-select`, other inputs `ds-input`; radios and checkboxes keep their own markup."""
 
     def _style(self) -> None:
         for field in self.fields.values():  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.calloffs.models import CascadeOutcome
-from marketplace.catalogue.forms import AccessibleFormMixin
+from marketplace.core.forms import AccessibleFormMixin
 
 
 class CascadeAnswerForm(AccessibleFormMixin, forms.Form):

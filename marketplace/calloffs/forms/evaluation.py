@@ -7,23 +7,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-
-class _Styled(forms.Form):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for field in self.fields.values():
-            if not isinstance(field.widget, forms.CheckboxInput | forms.RadioSelect):
-                field.widget.attrs["class"] = "ds-input"
-
-    def error_items(self) -> list[tuple[str, str]]:
-        items: list[tuple[str, str]] = []
-        for name, errors in self.errors.items():
-            anchor = self[name].auto_id if name in self.fields else ""
-            items.extend((anchor, str(message)) for message in errors)
-        return items
+from marketplace.core.forms import AccessibleForm
 
 
-class DeclarationForm(_Styled):
+class DeclarationForm(AccessibleForm):
     is_impartial = forms.TypedChoiceField(
         label=_("Er du habil i dette avropet?"),
         choices=[("1", _("Ja, jeg er habil")), ("0", _("Nei, jeg er inhabil"))],
@@ -44,7 +31,7 @@ class DeclarationForm(_Styled):
         return cleaned
 
 
-class ScoreForm(_Styled):
+class ScoreForm(AccessibleForm):
     points = forms.DecimalField(
         label=_("Poeng (0–10)"),
         min_value=Decimal(0),
@@ -60,7 +47,7 @@ class ScoreForm(_Styled):
     )
 
 
-class RejectForm(_Styled):
+class RejectForm(AccessibleForm):
     reason = forms.CharField(
         label=_("Begrunnelse for avvisning"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -12,60 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.calloffs.models import PriceFormula, TieBreak
 from marketplace.core.deadlines import OSLO
+from marketplace.core.forms import AccessibleForm
 
 
-class StyledForm(forms.Form):
-    """Designsystemet classes on widgets; aria-invalid/aria-describedby on fields with errors; an error summary."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            existing = field.widget.attrs.get("class", "")
-            field.widget.attrs["class"] = f"{existing} ds-input".strip()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._mark_invalid()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        self._mark_invalid()
-
-    def _mark_invalid(self) -> None:
-        if not hasattr(self, "_errors") or self._errors is None:
-            return
-        for name in self._errors:
-            if name in self.fields:
-                bound = self[name]
-                described = [f"{bound.auto_id}-error"]
-                if bound.help_text:
-                    described.append(f"{bound.auto_id}_helptext")
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
-
-    def error_items(self) -> list[tuple[str, str]]:
-        items: list[tuple[str, str]] = []
-        for name, errors in self.errors.items():
-            anchor = self[name].auto_id if name in self.fields else ""
-            items.extend((anchor, str(message)) for message in errors)
-        return items
-
-    def service_errors(
-        self, errors: list[dict[str, str]], message: str, *, fields: dict[str, str] | None = None
-    ) -> None:
-        """Put a service's ValidationFailed errors on the matching fields (or on the form)."""
-        mapping = fields or {}
-        placed = False
-        for error in errors:
-            name = mapping.get(error.get("field", ""), error.get("field", ""))
-            if name in self.fields:
-                self.add_error(name, error.get("message", message))
-                placed = True
-        if not placed:
-            self.add_error(None, message)
-
-
-class ExcludeForm(StyledForm):
+class ExcludeForm(AccessibleForm):
     reason = forms.CharField(
         label=_("Begrunnelse for å utelate leverandøren"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -84,7 +34,7 @@ def upload_size_check(upload: Any) -> Any:
     return upload
 
 
-class DocumentForm(StyledForm):
+class DocumentForm(AccessibleForm):
     title = forms.CharField(label=_("Tittel"), max_length=200, required=False)
     file = forms.FileField(
         label=_("Fil"),
@@ -96,7 +46,7 @@ class DocumentForm(StyledForm):
         return upload_size_check(self.cleaned_data.get("file"))
 
 
-class EvaluationModelForm(StyledForm):
+class EvaluationModelForm(AccessibleForm):
     """One weight and precision field per framework criterion (blank weight = not used) and the price model."""
 
     price_formula = forms.ChoiceField(label=_("Prismodell"), choices=PriceFormula.choices)
@@ -161,7 +111,7 @@ def oslo_instant(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=OSLO)
 
 
-class PublishForm(StyledForm):
+class PublishForm(AccessibleForm):
     questions_deadline_on = forms.DateField(
         label=_("Frist for spørsmål – dato"),
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -207,7 +157,7 @@ class PublishForm(StyledForm):
         )
 
 
-class QuestionForm(StyledForm):
+class QuestionForm(AccessibleForm):
     question = forms.CharField(
         label=_("Spørsmål"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -217,7 +167,7 @@ class QuestionForm(StyledForm):
     )
 
 
-class AnswerForm(StyledForm):
+class AnswerForm(AccessibleForm):
     answer = forms.CharField(
         label=_("Svar"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.calloffs.forms.mini import StyledForm, upload_size_check
+from marketplace.calloffs.forms.mini import upload_size_check
+from marketplace.core.forms import AccessibleForm
 
 
-class OfferForm(StyledForm):
+class OfferForm(AccessibleForm):
     price_amount = forms.CharField(
         label=_("Totalpris (NOK ekskl. mva.)"),
         max_length=30,
