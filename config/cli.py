@@ -20,6 +20,7 @@ ALIASES = {
     "demo": "demo",
     "reindex": "reindex",
     "calloffs": "calloffs_tick",  # mps calloffs tick
+    "finops": "finops",  # mps finops import|check|report ...
 }
 
 

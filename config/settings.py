@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "marketplace.catalogue",
     "marketplace.suppliers",
     "marketplace.calloffs",
+    "marketplace.finops",
 ]
 
 MIDDLEWARE = [
@@ -274,3 +275,14 @@ MPS_EXTRA_CLOSED_DAYS = env_list("MPS_EXTRA_CLOSED_DAYS", [])
 # Contracting Partnership before publishing outside the platform. MPS_OCDS_BASE_URI makes package URIs absolute.
 MPS_OCDS_PREFIX = os.environ.get("MPS_OCDS_PREFIX", "ocds-mps000")
 MPS_OCDS_BASE_URI = os.environ.get("MPS_OCDS_BASE_URI", "http://127.0.0.1:8000")
+
+# --- FinOps ---------------------------------------------------------------------------------
+# Cost data is Parquet under DATA_DIR/finops; analyses run on DuckDB in-process or on PySpark.
+MPS_ANALYTICS_BACKEND = os.environ.get("MPS_ANALYTICS_BACKEND", "duckdb")
+if MPS_ANALYTICS_BACKEND not in {"duckdb", "pyspark"}:
+    raise ImproperlyConfigured("MPS_ANALYTICS_BACKEND must be duckdb or pyspark")
+MPS_DUCKDB_THREADS = int(os.environ.get("MPS_DUCKDB_THREADS", "2"))
+MPS_DUCKDB_MEMORY_LIMIT = os.environ.get("MPS_DUCKDB_MEMORY_LIMIT", "4GB")
+MPS_SPARK_MASTER = os.environ.get("MPS_SPARK_MASTER", "local[2]")
+# Largest cost file accepted through the upload page (the command line has no limit).
+MPS_FINOPS_UPLOAD_MAX_BYTES = int(os.environ.get("MPS_FINOPS_UPLOAD_MAX_BYTES", str(2 * 1024**3)))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tjenester/", include("marketplace.catalogue.urls")),
     path("leverandorer/", include("marketplace.suppliers.urls")),
     path("avrop/", include("marketplace.calloffs.urls")),
+    path("finops/", include("marketplace.finops.urls")),
     path("", home, name="home"),
     path("", include("marketplace.core.urls")),
 ]

@@ -1,0 +1,103 @@
+"""The analytics engine: an Ibis backend (DuckDB in-process by default, PySpark local/cluster when
+`MPS_ANALYTICS_BACKEND=pyspark`) and the cost table for a scope.
+
+Analyses take a `Scope` and build Ibis expressions on `costs(scope)`; they never write to the app DB. Results come
+back as Python values via `execute()` (list of dicts with Decimal money), the same on both engines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.datatypes as dtypes
+import ibis.expr.types as ir
+from django.conf import settings
+
+from marketplace.finops.schema import STORAGE_COLUMNS
+from marketplace.finops.storage import current_files
+
+_local = threading.local()
+
+_IBIS_TYPES = {
+    "DECIMAL(28,10)": dtypes.Decimal(28, 10),
+    "TIMESTAMP": dtypes.Timestamp(),
+    "VARCHAR": dtypes.String(),
+    "DATE": dtypes.Date(),
+    "BIGINT": dtypes.Int64(),
+}
+STORAGE_SCHEMA = ibis.schema({name: _IBIS_TYPES[kind] for name, kind in STORAGE_COLUMNS})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose data and which billing periods (first-of-month dates, inclusive). `organisation_ids=None` is every
+    organisation (MPS aggregates only)."""
+
+    organisation_ids: tuple[int, ...] | None
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    files: tuple[str, ...] = field(default=(), compare=False)
+
+    def resolved_files(self) -> list[str]:
+        if self.files:
+            return list(self.files)
+        return current_files(self.organisation_ids, period_from=self.period_from, period_to=self.period_to)
+
+
+def backend_name() -> str:
+    return getattr(settings, "MPS_ANALYTICS_BACKEND", "duckdb")
+
+
+def connect(name: str | None = None) -> Any:
+    """One Ibis connection per thread and engine (a DuckDB connection is not shared between threads)."""
+    name = name or backend_name()
+    cache = getattr(_local, "connections", None)
+    if cache is None:
+        cache = _local.connections = {}
+    if name not in cache:
+        if name == "duckdb":
+            con = ibis.duckdb.connect(threads=int(getattr(settings, "MPS_DUCKDB_THREADS", 2)))
+            con.raw_sql(f"SET memory_limit = '{getattr(settings, 'MPS_DUCKDB_MEMORY_LIMIT', '4GB')}'")
+        elif name == "pyspark":
+            cache[name] = ibis.pyspark.connect(spark_session())
+            return cache[name]
+        else:
+            raise ValueError(f"Unknown MPS_ANALYTICS_BACKEND {name!r} (duckdb or pyspark)")
+        cache[name] = con
+    return cache[name]
+
+
+def spark_session() -> Any:
+    """A local Spark session on loopback with UTC time (imported lazily: PySpark is optional)."""
+    from pyspark.sql import SparkSession
+
+    master = getattr(settings, "MPS_SPARK_MASTER", "local[2]")
+    return (
+        SparkSession.builder.master(master)
+        .appName("markedsplassen-finops")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate()
+    )
+
+
+def costs(scope: Scope, *, engine: str | None = None) -> ir.Table:
+    """The cost rows of the scope as an Ibis table with the storage schema (an empty table when there is none)."""
+    con = connect(engine)
+    files = scope.resolved_files()
+    if not files:
+        return ibis.memtable(STORAGE_SCHEMA.to_pyarrow().empty_table())
+    table = con.read_parquet(files if len(files) > 1 else files[0])
+    return table.select(*[table[name].cast(kind) for name, kind in STORAGE_SCHEMA.items()])
+
+
+def execute(expr: ir.Table, *, engine: str | None = None) -> list[dict[str, Any]]:
+    """Run the expression on the engine and return plain rows (Decimal for decimals, datetime/date, str, int)."""
+    return connect(engine).to_pyarrow(expr).to_pylist()

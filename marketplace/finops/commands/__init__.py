@@ -1,0 +1,1 @@
+"""The `mps finops` actions, one module each (see management/commands/finops.py)."""

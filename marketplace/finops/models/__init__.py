@@ -1,0 +1,3 @@
+"""FinOps models. One module per area; this file only re-exports them (append a line per new module)."""
+
+from marketplace.finops.models.ingest import *  # noqa: F403

@@ -1,0 +1,11 @@
+"""The FinOps sub-pages shown in the section navigation: (url name, label). One line per page, appended by area."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+PAGES: list[tuple[str, object]] = [
+    # ("finops:dashboard", _("Oversikt")),
+]
+
+__all__ = ["PAGES", "_"]

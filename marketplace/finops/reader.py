@@ -1,0 +1,99 @@
+"""Open cost files as a DuckDB relation: CSV (plain or gzip) or Parquet, one file or a folder of them.
+
+`open_sources(con, paths, name)` creates the view `name` with the source columns (all VARCHAR for CSV; as typed for
+Parquet) plus `x_SourceRow` (1-based row number across the files, in file order) and returns the files read and their
+total size. Anything that is not a readable CSV or Parquet file raises `SourceError` with a message for the user,
+before any data is stored.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+PARQUET_MAGIC = b"PAR1"
+GZIP_MAGIC = b"\x1f\x8b"
+SUFFIXES = (".csv", ".csv.gz", ".parquet")
+
+
+class SourceError(ValueError):
+    """The input cannot be read as a cost file; the message says why (English, shown in CLI and UI)."""
+
+
+@dataclass(frozen=True)
+class Sources:
+    files: list[Path]
+    bytes_total: int
+    kind: str  # "csv" or "parquet"
+
+
+def list_files(paths: list[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(SUFFIXES))
+            if not found:
+                raise SourceError(f"{path}: the folder holds no .csv, .csv.gz or .parquet file")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise SourceError(f"{path}: no such file or folder")
+    return files
+
+
+def sniff(path: Path) -> str:
+    """'parquet', 'csv.gz' or 'csv' from the first bytes (not the name); SourceError when it is none of them."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head[:4] == PARQUET_MAGIC:
+        return "parquet"
+    if head[:2] == GZIP_MAGIC:
+        try:
+            with gzip.open(path, "rb") as gz:
+                sample = gz.read(4096)
+        except (OSError, EOFError) as exc:
+            raise SourceError(f"{path.name}: broken gzip file ({exc})") from exc
+        _require_text(path, sample)
+        return "csv.gz"
+    _require_text(path, head)
+    return "csv"
+
+
+def _require_text(path: Path, sample: bytes) -> None:
+    if not sample.strip():
+        raise SourceError(f"{path.name}: the file is empty")
+    if b"\x00" in sample:
+        raise SourceError(f"{path.name}: not a CSV file (binary content)")
+    first_line = sample.splitlines()[0] if sample.splitlines() else b""
+    try:
+        first_line.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path.name}: not a UTF-8 CSV file") from exc
+    if b"," not in first_line and b";" not in first_line and b"\t" not in first_line:
+        raise SourceError(f"{path.name}: no CSV header line (no column separator in the first line)")
+
+
+def open_sources(con: duckdb.DuckDBPyConnection, paths: list[str | Path], name: str = "source") -> Sources:
+    files = list_files(paths)
+    kinds = {sniff(f) for f in files}
+    kind = "parquet" if kinds == {"parquet"} else "csv"
+    if "parquet" in kinds and kinds != {"parquet"}:
+        raise SourceError("Mixed CSV and Parquet files in one import; import them separately")
+    file_list = "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
+    try:
+        if kind == "parquet":
+            reader = f"read_parquet({file_list}, union_by_name = true)"
+        else:
+            reader = f"read_csv({file_list}, header = true, all_varchar = true, union_by_name = true)"
+        con.execute(
+            f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT *, row_number() OVER () AS x_SourceRow FROM {reader}'
+        )
+        con.execute(f'DESCRIBE "{name}"').fetchall()
+    except duckdb.Error as exc:
+        raise SourceError(f"Could not read the file(s): {str(exc).splitlines()[0]}") from exc
+    return Sources(files=files, bytes_total=sum(f.stat().st_size for f in files), kind=kind)
