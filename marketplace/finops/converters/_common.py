@@ -9,19 +9,16 @@ documented in docs/finops-converters.md.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
 import duckdb
 
 from marketplace.finops.focus.findings import ERROR, INFO, WARNING, Finding
+from marketplace.finops.schema import STORAGE_COLUMNS
 
 MONEY = "DECIMAL(28,10)"
-# The converters' first CTE keeps each source row as one struct under this name (see Source.within).
-ROW_STRUCT = "__source_row"
-# FOCUS 1.2 ISO 8601 UTC format (datetime_format.md): YYYY-MM-DDTHH:mm:ssZ
-ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 SERVICE_CATEGORIES_FILE = Path(__file__).with_name("service_categories.csv")
 
 
@@ -40,37 +37,34 @@ def columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
 class Source:
     """The source relation's columns, and SQL expressions over them that tolerate optional (absent) columns."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, relation: str) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, relation: str, alias: Callable[[str], str] | None = None
+    ) -> None:
         self.relation = relation
         self.columns = columns_of(con, relation)
         self.present = set(self.columns)
-        self.qualifier = ""
-
-    def within(self, struct: str) -> Source:
-        """The same columns, referenced as fields of the row struct `struct` (see ROW_STRUCT): once a converter's
-        CTEs add their own working columns, a source column such as Azure's `Frequency` cannot be confused with them
-        (DuckDB names are case-insensitive)."""
-        other = Source.__new__(Source)
-        other.relation, other.columns, other.present = self.relation, self.columns, self.present
-        other.qualifier = struct + "."
-        return other
-
-    def ref(self, name: str) -> str:
-        return self.qualifier + quote_ident(name)
+        self.alias = (
+            alias  # another spelling of a column name to look for (AWS: the Athena/Parquet snake_case)
+        )
 
     def has(self, name: str) -> bool:
         return name in self.present
 
     def first(self, *names: str) -> str | None:
-        """The first of `names` the source has (exports spell some columns differently: EA vs MCA)."""
-        return next((n for n in names if n in self.present), None)
+        """The first of `names` the source has (exports spell some columns differently: EA vs MCA), each name tried
+        as given and then in its alias spelling."""
+        for name in names:
+            for candidate in (name, self.alias(name) if self.alias else name):
+                if candidate in self.present:
+                    return candidate
+        return None
 
     def text(self, *names: str) -> str:
         """Trimmed text of the first present column of `names`, NULL when empty or when none is present."""
         name = self.first(*names)
         if name is None:
             return "NULL::VARCHAR"
-        return f"NULLIF(TRIM(CAST({self.ref(name)} AS VARCHAR)), '')"
+        return f"NULLIF(TRIM(CAST({quote_ident(name)} AS VARCHAR)), '')"
 
     def dec(self, *names: str) -> str:
         return f"TRY_CAST({self.text(*names)} AS {MONEY})"
@@ -99,17 +93,15 @@ class Source:
 
 
 def utc_timestamp(text_expr: str) -> str:
-    """A UTC TIMESTAMP from ISO 8601 text: an explicit offset or Z is honoured, text without one is taken as UTC
-    (the providers' exports are UTC). NULL when it is not a date/time."""
+    """A UTC TIMESTAMP from ISO 8601 text: an explicit offset is applied, `Z` or no offset is UTC (the providers'
+    exports are UTC). NULL when it is not a date/time. Only text with an offset after the seconds takes the slower
+    time-zone path."""
+    offset = f"substr({text_expr}, 20)"
     return (
-        f"(CASE WHEN regexp_matches({text_expr}, '(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') "
+        f"(CASE WHEN contains({offset}, '+') OR contains({offset}, '-') "
         f"THEN timezone('UTC', TRY_CAST({text_expr} AS TIMESTAMPTZ)) "
         f"ELSE TRY_CAST({text_expr} AS TIMESTAMP) END)"
     )
-
-
-def iso(ts_expr: str) -> str:
-    return f"strftime({ts_expr}, '{ISO_FORMAT}')"
 
 
 def money(expr: str) -> str:
@@ -146,18 +138,17 @@ def service_categories(provider: str) -> dict[str, str]:
         }
 
 
-def service_category(provider: str, key_expr: str) -> str:
-    """CASE expression mapping a service name to its FOCUS ServiceCategory; 'Other' when the name is unknown."""
-    mapping = service_categories(provider)
-    by_category: dict[str, list[str]] = {}
-    for service, category in mapping.items():
-        by_category.setdefault(category, []).append(service)
-    whens = " ".join(
-        f"WHEN lower({key_expr}) IN ({', '.join(quote_literal(s) for s in sorted(services))}) "
-        f"THEN {quote_literal(category)}"
-        for category, services in sorted(by_category.items())
+def service_category_join(con: duckdb.DuckDBPyConnection, provider: str, key_expr: str) -> str:
+    """A LEFT JOIN clause adding `__service_category` (NULL when the service is unknown) to a FROM over the source.
+
+    The table behind it is a TEMP table of the connection, made from service_categories.csv; a hash join is much
+    cheaper per row than a CASE over a few hundred names."""
+    table = f"finops_service_categories_{provider}"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} (__service VARCHAR PRIMARY KEY, __service_category VARCHAR)"
     )
-    return f"(CASE {whens} ELSE 'Other' END)"
+    con.executemany(f"INSERT INTO {table} VALUES (?, ?)", list(service_categories(provider).items()))
+    return f"LEFT JOIN {table} ON {table}.__service = lower({key_expr})"
 
 
 def unknown_services_finding(
@@ -210,6 +201,17 @@ def create_view(con: duckdb.DuckDBPyConnection, view: str, select_sql: str) -> s
     return view
 
 
+def focus_columns(passthrough: list[tuple[str, str]], computed: list[tuple[str, str]]) -> tuple[str, str]:
+    """The converters' two SELECT lists: `passthrough` columns (expressions over the source columns) are computed
+    in the first CTE as `__p_<Column>`, so the later CTEs never carry the source columns (whose names could clash
+    with the working columns: DuckDB names are case-insensitive); `computed` columns use the working columns.
+    Returns (first-CTE select list, final select list in the stored FOCUS column order)."""
+    order = {name: i for i, (name, _type) in enumerate(STORAGE_COLUMNS)}
+    final = [(name, quote_ident(f"__p_{name}")) for name, _expr in passthrough] + computed
+    final.sort(key=lambda pair: order.get(pair[0], len(order)))
+    return select_list([(f"__p_{name}", expr) for name, expr in passthrough]), select_list(final)
+
+
 def select_list(columns: Sequence[tuple[str, str]]) -> str:
     """`expr AS "Column"` pairs joined for a SELECT; `x_SourceRow` must be among them."""
     return ",\n  ".join(f"{expr} AS {quote_ident(name)}" for name, expr in columns)
@@ -218,19 +220,18 @@ def select_list(columns: Sequence[tuple[str, str]]) -> str:
 __all__ = [
     "ERROR",
     "INFO",
-    "ROW_STRUCT",
     "WARNING",
     "Finding",
     "Source",
     "count_finding",
     "create_view",
-    "iso",
+    "focus_columns",
     "money",
     "product",
     "quote_ident",
     "quote_literal",
     "select_list",
-    "service_category",
+    "service_category_join",
     "tags_from_columns",
     "unknown_services_finding",
     "utc_timestamp",

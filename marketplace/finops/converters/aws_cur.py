@@ -9,19 +9,20 @@ follows finopsfoundation/focus_converters: covered usage gets `reservation/Effec
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from marketplace.finops.converters._common import (
-    ROW_STRUCT,
     Finding,
     Source,
     create_view,
-    iso,
+    focus_columns,
     money,
     product,
     quote_literal,
     select_list,
-    service_category,
+    service_category_join,
     tags_from_columns,
     unknown_services_finding,
 )
@@ -63,6 +64,15 @@ SAVINGS_PLAN_TYPES = (
 )
 DEFAULT_ISSUER = "Amazon Web Services, Inc."
 TAG_PREFIX = "resourceTags/"
+SNAKE_TAG_PREFIX = "resource_tags_"
+
+
+def athena_name(name: str) -> str:
+    """The snake_case spelling of a CUR column in the Athena/Parquet delivery of the legacy CUR:
+    `lineItem/UsageStartDate` -> `line_item_usage_start_date`, `savingsPlan/SavingsPlanARN` ->
+    `savings_plan_savings_plan_a_r_n`, `resourceTags/user:Name` -> `resource_tags_user_name`."""
+    snake = re.sub(r"([A-Z])", r"_\1", name.replace("/", "_").replace(":", "_")).lower()
+    return re.sub(r"_+", "_", snake).strip("_")
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -70,18 +80,24 @@ def _in(values: tuple[str, ...]) -> str:
 
 
 def _tag_key(column: str) -> str:
-    """`resourceTags/user:CostCenter` -> `CostCenter`; AWS-generated tags keep their `aws:` prefix."""
-    key = column[len(TAG_PREFIX) :]
-    return key[len("user:") :] if key.startswith("user:") else key
+    """`resourceTags/user:CostCenter` -> `CostCenter`; AWS-generated tags keep their `aws:` prefix. The snake_case
+    delivery has lost the key's case: `resource_tags_user_cost_center` -> `cost_center`."""
+    if column.startswith(TAG_PREFIX):
+        key = column[len(TAG_PREFIX) :]
+        return key[len("user:") :] if key.startswith("user:") else key
+    key = column[len(SNAKE_TAG_PREFIX) :]
+    if key.startswith("user_"):
+        return key[len("user_") :]
+    return "aws:" + key[len("aws_") :] if key.startswith("aws_") else key
 
 
 def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Finding]]:
-    src = Source(con, relation)
+    src = Source(con, relation, alias=athena_name)
     findings = src.missing(FORMAT, REQUIRED)
     if findings:
         return relation, findings
 
-    tag_columns = [(_tag_key(c), c) for c in src.columns if c.startswith(TAG_PREFIX)]
+    tag_columns = [(_tag_key(c), c) for c in src.columns if c.startswith((TAG_PREFIX, SNAKE_TAG_PREFIX))]
     product_code = src.text("lineItem/ProductCode")
     base = select_list(
         [
@@ -170,27 +186,44 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
       0 AS billed, unused_amount AS effective, unused_amount AS list_cost, unused_amount AS contracted_cost)
     FROM costed WHERE t IN ('RIFee', 'SavingsPlanRecurringFee') AND cd_kind IS NOT NULL AND unused_amount > 0
     """
-    row = src.within(ROW_STRUCT)
-    row_code = row.text("lineItem/ProductCode")
-    start = row.timestamp("lineItem/UsageStartDate")
-    end = row.timestamp("lineItem/UsageEndDate")
-    payer = row.text("bill/PayerAccountId")
-    usage_account = row.text("lineItem/UsageAccountId")
-    focus = [
-        ("AvailabilityZone", row.text("lineItem/AvailabilityZone")),
-        ("BilledCost", money("billed")),
+    payer = src.text("bill/PayerAccountId")
+    usage_account = src.text("lineItem/UsageAccountId")
+    # Columns straight from the source, computed once in the first CTE (see focus_columns).
+    passthrough = [
+        ("AvailabilityZone", src.text("lineItem/AvailabilityZone")),
         ("BillingAccountId", payer),
-        ("BillingAccountName", row.text("bill/PayerAccountName")),
+        ("BillingAccountName", src.text("bill/PayerAccountName")),
         ("BillingAccountType", f"CASE WHEN {payer} IS NOT NULL THEN 'Payer Account' END"),
+        ("BillingPeriodEnd", src.timestamp("bill/BillingPeriodEndDate")),
+        ("BillingPeriodStart", src.timestamp("bill/BillingPeriodStartDate")),
+        ("ChargePeriodEnd", src.timestamp("lineItem/UsageEndDate")),
+        ("ChargePeriodStart", src.timestamp("lineItem/UsageStartDate")),
+        ("InvoiceId", src.text("bill/InvoiceId")),
+        (
+            "InvoiceIssuerName",
+            f"coalesce({src.text('bill/InvoicingEntity')}, {quote_literal(DEFAULT_ISSUER)})",
+        ),
+        ("PublisherName", f"coalesce({src.text('lineItem/LegalEntity')}, {quote_literal(DEFAULT_ISSUER)})"),
+        ("RegionId", src.text("product/regionCode", "product/region")),
+        ("RegionName", src.text("product/location")),
+        ("ResourceId", src.text("lineItem/ResourceId")),
+        ("ResourceName", src.text("resourceTags/user:Name")),
+        ("ServiceName", f"coalesce({src.text('product/ProductName')}, {product_code})"),
+        ("SkuId", src.text("product/sku")),
+        ("SkuPriceId", src.text("pricing/RateCode", "pricing/RateId")),
+        ("SubAccountId", usage_account),
+        ("SubAccountName", src.text("lineItem/UsageAccountName")),
+        ("SubAccountType", f"CASE WHEN {usage_account} IS NOT NULL THEN 'Linked Account' END"),
+        ("Tags", tags_from_columns(src, tag_columns)),
+        ("x_SourceRow", '"x_SourceRow"'),
+    ]
+    computed = [
+        ("BilledCost", money("billed")),
         ("BillingCurrency", "currency"),
-        ("BillingPeriodEnd", iso(row.timestamp("bill/BillingPeriodEndDate"))),
-        ("BillingPeriodStart", iso(row.timestamp("bill/BillingPeriodStartDate"))),
         ("ChargeCategory", "category"),
         ("ChargeClass", "NULL::VARCHAR"),
         ("ChargeDescription", "description"),
         ("ChargeFrequency", "frequency"),
-        ("ChargePeriodEnd", iso(end)),
-        ("ChargePeriodStart", iso(start)),
         ("CommitmentDiscountCategory", "CASE cd_kind WHEN 'sp' THEN 'Spend' WHEN 'ri' THEN 'Usage' END"),
         ("CommitmentDiscountId", "cd_id"),
         ("CommitmentDiscountStatus", "CASE WHEN category = 'Usage' THEN cd_status END"),
@@ -203,40 +236,23 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
         ("ContractedCost", money("contracted_cost")),
         ("ContractedUnitPrice", money("contracted_rate")),
         ("EffectiveCost", money("effective")),
-        ("InvoiceId", row.text("bill/InvoiceId")),
-        (
-            "InvoiceIssuerName",
-            f"coalesce({row.text('bill/InvoicingEntity')}, {quote_literal(DEFAULT_ISSUER)})",
-        ),
         ("ListCost", money("list_cost")),
         ("ListUnitPrice", money("list_rate")),
         ("PricingCategory", "pricing_category"),
         ("PricingQuantity", money("pricing_quantity")),
         ("PricingUnit", "CASE WHEN pricing_quantity IS NOT NULL THEN unit END"),
         ("ProviderName", "'AWS'"),
-        ("PublisherName", f"coalesce({row.text('lineItem/LegalEntity')}, {quote_literal(DEFAULT_ISSUER)})"),
-        ("RegionId", row.text("product/regionCode", "product/region")),
-        ("RegionName", row.text("product/location")),
-        ("ResourceId", row.text("lineItem/ResourceId")),
-        ("ResourceName", row.text("resourceTags/user:Name")),
-        ("ServiceCategory", service_category(PROVIDER, row_code)),
-        ("ServiceName", f"coalesce({row.text('product/ProductName')}, {row_code})"),
-        ("SkuId", row.text("product/sku")),
-        ("SkuPriceId", row.text("pricing/RateCode", "pricing/RateId")),
-        ("SubAccountId", usage_account),
-        ("SubAccountName", row.text("lineItem/UsageAccountName")),
-        ("SubAccountType", f"CASE WHEN {usage_account} IS NOT NULL THEN 'Linked Account' END"),
-        ("Tags", tags_from_columns(row, tag_columns)),
-        ("x_SourceRow", row.ref("x_SourceRow")),
+        ("ServiceCategory", "coalesce(__service_category, 'Other')"),
     ]
-    # Source columns are read from the row struct the first CTE keeps, apart from the working columns.
+    source_columns, focus = focus_columns(passthrough, computed)
+    services = service_category_join(con, PROVIDER, product_code)
     sql = f"""
-    WITH base AS (SELECT src AS {ROW_STRUCT}, {base} FROM "{relation}" AS src),
+    WITH base AS (SELECT {source_columns}, __service_category, {base} FROM "{relation}" {services}),
     rows AS ({rows}),
     mapped AS ({mapped}),
     costed AS ({costed}),
     all_rows AS (SELECT * FROM costed UNION ALL BY NAME {unused})
-    SELECT {select_list(focus)} FROM all_rows
+    SELECT {focus} FROM all_rows
     """
     view = create_view(con, f"{relation}_focus", sql)
     findings += unknown_services_finding(con, relation, PROVIDER, FORMAT, product_code)

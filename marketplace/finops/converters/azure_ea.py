@@ -12,17 +12,16 @@ from __future__ import annotations
 import duckdb
 
 from marketplace.finops.converters._common import (
-    ROW_STRUCT,
     WARNING,
     Finding,
     Source,
     count_finding,
     create_view,
-    iso,
+    focus_columns,
     money,
     product,
     select_list,
-    service_category,
+    service_category_join,
     unknown_services_finding,
 )
 
@@ -51,17 +50,6 @@ def _fixed_tags(text_expr: str) -> str:
     )
 
 
-def _billing_period(src: Source, day: str) -> tuple[str, str]:
-    """BillingPeriodStartDate, and the day after BillingPeriodEndDate (FOCUS ends are exclusive); the calendar month
-    of the usage day when the export has no billing period columns."""
-    start = f"coalesce({_day(src.text('BillingPeriodStartDate'))}, date_trunc('month', {day}))"
-    end = (
-        f"coalesce({_day(src.text('BillingPeriodEndDate'))} + INTERVAL 1 DAY, "
-        f"date_trunc('month', {day}) + INTERVAL 1 MONTH)"
-    )
-    return start, end
-
-
 def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Finding]]:
     src = Source(con, relation)
     findings = src.missing(FORMAT, REQUIRED)
@@ -83,6 +71,10 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
             ("benefit_id", f"coalesce({src.text('benefitId')}, {src.text('ReservationId')})"),
             ("benefit_name", f"coalesce({src.text('benefitName')}, {src.text('ReservationName')})"),
             ("unit", src.text("UnitOfMeasure")),
+            ("day", _day(src.text("Date"))),
+            ("period_start", _day(src.text("BillingPeriodStartDate"))),
+            ("period_end", _day(src.text("BillingPeriodEndDate"))),
+            ("fixed_tags", tags),
         ]
     )
     rows = """
@@ -128,29 +120,43 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
            WHEN ct LIKE 'Unused%' THEN effective ELSE billed END AS contracted_cost
     FROM mapped
     """
-    row = src.within(ROW_STRUCT)
-    row_category = row.text("MeterCategory")
-    row_tags = _fixed_tags(row.text("Tags"))
-    row_day = _day(row.text("Date"))
-    row_period_start, row_period_end = _billing_period(row, row_day)
-    account = row.text("BillingAccountId", "EnrollmentNumber")
-    subscription = row.text("SubscriptionId", "SubscriptionGuid")
-    location = row.text("ResourceLocation")
-    focus = [
-        ("AvailabilityZone", row.text("AvailabilityZone")),
-        ("BilledCost", money("billed")),
+    account = src.text("BillingAccountId", "EnrollmentNumber")
+    subscription = src.text("SubscriptionId", "SubscriptionGuid")
+    location = src.text("ResourceLocation")
+    # Columns straight from the source, computed once in the first CTE (see focus_columns).
+    passthrough = [
+        ("AvailabilityZone", src.text("AvailabilityZone")),
         ("BillingAccountId", account),
-        ("BillingAccountName", row.text("BillingAccountName")),
+        ("BillingAccountName", src.text("BillingAccountName")),
         ("BillingAccountType", f"CASE WHEN {account} IS NOT NULL THEN 'Billing Account' END"),
-        ("BillingCurrency", row.text("BillingCurrencyCode", "BillingCurrency")),
-        ("BillingPeriodEnd", iso(row_period_end)),
-        ("BillingPeriodStart", iso(row_period_start)),
+        ("BillingCurrency", src.text("BillingCurrencyCode", "BillingCurrency")),
+        ("ChargeDescription", src.text("ProductName")),
+        ("InvoiceId", src.text("InvoiceId")),
+        ("PublisherName", f"coalesce({src.text('PublisherName')}, 'Microsoft')"),
+        ("RegionId", f"lower(replace({location}, ' ', ''))"),
+        ("RegionName", location),
+        ("ResourceId", src.text("ResourceId", "InstanceId")),
+        ("ResourceName", src.text("ResourceName")),
+        ("ServiceName", meter_category),
+        ("SkuId", src.text("ProductId", "MeterId")),
+        ("SkuMeter", src.text("MeterName")),
+        ("SubAccountId", subscription),
+        ("SubAccountName", src.text("SubscriptionName")),
+        ("SubAccountType", f"CASE WHEN {subscription} IS NOT NULL THEN 'Subscription' END"),
+        ("x_SourceRow", '"x_SourceRow"'),
+    ]
+    computed = [
+        ("BilledCost", money("billed")),
+        (
+            "BillingPeriodEnd",
+            "coalesce(period_end + INTERVAL 1 DAY, date_trunc('month', day) + INTERVAL 1 MONTH)",
+        ),
+        ("BillingPeriodStart", "coalesce(period_start, date_trunc('month', day))"),
         ("ChargeCategory", "category"),
         ("ChargeClass", "CASE WHEN ct = 'Refund' THEN 'Correction' END"),
-        ("ChargeDescription", row.text("ProductName")),
         ("ChargeFrequency", "frequency"),
-        ("ChargePeriodEnd", iso(f"{row_day} + INTERVAL 1 DAY")),
-        ("ChargePeriodStart", iso(row_day)),
+        ("ChargePeriodEnd", "day + INTERVAL 1 DAY"),
+        ("ChargePeriodStart", "day"),
         (
             "CommitmentDiscountCategory",
             "CASE WHEN cd_id IS NOT NULL THEN CASE cd_kind WHEN 'sp' THEN 'Spend' ELSE 'Usage' END END",
@@ -167,7 +173,6 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
         ("ContractedCost", money("contracted_cost")),
         ("ContractedUnitPrice", money("contracted_rate")),
         ("EffectiveCost", money("effective")),
-        ("InvoiceId", row.text("InvoiceId")),
         ("InvoiceIssuerName", "'Microsoft'"),
         ("ListCost", money("list_cost")),
         ("ListUnitPrice", money("list_rate")),
@@ -175,30 +180,17 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
         ("PricingQuantity", money("pricing_quantity")),
         ("PricingUnit", "CASE WHEN pricing_quantity IS NOT NULL THEN unit END"),
         ("ProviderName", "'Microsoft'"),
-        ("PublisherName", f"coalesce({row.text('PublisherName')}, 'Microsoft')"),
-        ("RegionId", f"lower(replace({location}, ' ', ''))"),
-        ("RegionName", location),
-        ("ResourceId", row.text("ResourceId", "InstanceId")),
-        ("ResourceName", row.text("ResourceName")),
-        ("ServiceCategory", service_category(PROVIDER, row_category)),
-        ("ServiceName", row_category),
-        ("SkuId", row.text("ProductId", "MeterId")),
-        ("SkuMeter", row.text("MeterName")),
-        ("SubAccountId", subscription),
-        ("SubAccountName", row.text("SubscriptionName")),
-        ("SubAccountType", f"CASE WHEN {subscription} IS NOT NULL THEN 'Subscription' END"),
-        (
-            "Tags",
-            f"CASE WHEN json_valid({row_tags}) AND CAST(json({row_tags}) AS VARCHAR) <> '{{}}' THEN CAST(json({row_tags}) AS VARCHAR) END",
-        ),
-        ("x_SourceRow", row.ref("x_SourceRow")),
+        ("ServiceCategory", "coalesce(__service_category, 'Other')"),
+        ("Tags", "CASE WHEN json_valid(fixed_tags) THEN nullif(CAST(json(fixed_tags) AS VARCHAR), '{}') END"),
     ]
+    source_columns, focus = focus_columns(passthrough, computed)
+    services = service_category_join(con, PROVIDER, meter_category)
     sql = f"""
-    WITH base AS (SELECT src AS {ROW_STRUCT}, {base} FROM "{relation}" AS src),
+    WITH base AS (SELECT {source_columns}, __service_category, {base} FROM "{relation}" {services}),
     rows AS ({rows}),
     mapped AS ({mapped}),
     costed AS ({costed})
-    SELECT {select_list(focus)} FROM costed
+    SELECT {focus} FROM costed
     """
     view = create_view(con, f"{relation}_focus", sql)
     findings += unknown_services_finding(con, relation, PROVIDER, FORMAT, meter_category)

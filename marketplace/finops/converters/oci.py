@@ -15,10 +15,9 @@ from marketplace.finops.converters._common import (
     Finding,
     Source,
     create_view,
-    iso,
     money,
     select_list,
-    service_category,
+    service_category_join,
     tags_from_columns,
     unknown_services_finding,
 )
@@ -36,14 +35,6 @@ REQUIRED = (
 TAG_PREFIX = "tags/"
 
 
-def _oci_time(text_expr: str) -> str:
-    """OCI writes `2023-11-13T10:00Z` (no seconds) as well as full ISO; both are UTC."""
-    return (
-        f"coalesce(try_strptime({text_expr}, '%Y-%m-%dT%H:%MZ'), "
-        f"timezone('UTC', TRY_CAST({text_expr} AS TIMESTAMPTZ)))"
-    )
-
-
 def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Finding]]:
     src = Source(con, relation)
     findings = src.missing(FORMAT, REQUIRED)
@@ -52,8 +43,9 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
 
     tag_columns = [(c[len(TAG_PREFIX) :], c) for c in src.columns if c.startswith(TAG_PREFIX)]
     service = src.text("product/service")
-    start = _oci_time(src.text("lineItem/intervalUsageStart"))
-    end = _oci_time(src.text("lineItem/intervalUsageEnd"))
+    # OCI writes `2023-11-13T10:00Z` (no seconds) as well as full ISO text; both cast.
+    start = src.timestamp("lineItem/intervalUsageStart")
+    end = src.timestamp("lineItem/intervalUsageEnd")
     quantity = src.dec("usage/billedQuantity")
     unit = src.text("cost/skuUnitDescription", "cost/billingUnitReadable")
     cost = money(src.dec("cost/myCost"))
@@ -67,8 +59,8 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
         ("BillingAccountName", "NULL::VARCHAR"),
         ("BillingAccountType", f"CASE WHEN {tenant} IS NOT NULL THEN 'Tenancy' END"),
         ("BillingCurrency", src.text("cost/currencyCode")),
-        ("BillingPeriodEnd", iso(f"date_trunc('month', {start}) + INTERVAL 1 MONTH")),
-        ("BillingPeriodStart", iso(f"date_trunc('month', {start})")),
+        ("BillingPeriodEnd", f"date_trunc('month', {start}) + INTERVAL 1 MONTH"),
+        ("BillingPeriodStart", f"date_trunc('month', {start})"),
         ("ChargeCategory", "'Usage'"),
         (
             "ChargeClass",
@@ -76,8 +68,8 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
         ),
         ("ChargeDescription", src.text("product/Description")),
         ("ChargeFrequency", "'Usage-Based'"),
-        ("ChargePeriodEnd", iso(end)),
-        ("ChargePeriodStart", iso(start)),
+        ("ChargePeriodEnd", end),
+        ("ChargePeriodStart", start),
         ("ConsumedQuantity", money(quantity)),
         ("ConsumedUnit", f"CASE WHEN {quantity} IS NOT NULL THEN {unit} END"),
         ("ContractedCost", cost),
@@ -93,7 +85,7 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
         ("RegionId", region),
         ("RegionName", region),
         ("ResourceId", src.text("product/resourceId")),
-        ("ServiceCategory", service_category(PROVIDER, service)),
+        ("ServiceCategory", "coalesce(__service_category, 'Other')"),
         ("ServiceName", service),
         ("SkuId", src.text("cost/productSku")),
         ("SubAccountId", compartment),
@@ -102,7 +94,7 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
         ("Tags", tags_from_columns(src, tag_columns)),
         ("x_SourceRow", '"x_SourceRow"'),
     ]
-    sql = f'SELECT {select_list(focus)} FROM "{relation}"'
+    sql = f'SELECT {select_list(focus)} FROM "{relation}" {service_category_join(con, PROVIDER, service)}'
     view = create_view(con, f"{relation}_focus", sql)
     findings += unknown_services_finding(con, relation, PROVIDER, FORMAT, service)
     return view, findings

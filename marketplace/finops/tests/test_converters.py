@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -13,12 +14,18 @@ import pytest
 
 from marketplace.finops.converters import CONVERTERS, to_focus
 from marketplace.finops.converters._common import utc_timestamp
+from marketplace.finops.converters.aws_cur import athena_name
 from marketplace.finops.focus.check import check_relation
 from marketplace.finops.focus.findings import ERROR, INFO, WARNING, Finding
 from marketplace.finops.reader import open_sources
 
 FIXTURES = Path(__file__).parent / "fixtures" / "converters"
 D = Decimal
+
+
+def T(iso: str) -> dt.datetime:  # noqa: N802 - reads like D above
+    """A UTC time as the converters give it: a naive TIMESTAMP in UTC."""
+    return dt.datetime.fromisoformat(iso.removesuffix("Z"))
 
 
 def convert(paths: list[Path], fmt: str) -> tuple[duckdb.DuckDBPyConnection, str, list[Finding]]:
@@ -141,13 +148,13 @@ def test_aws_cur_dimensions_periods_and_tags():
         "BillingAccountId": "111122223333",
         "BillingAccountType": "Payer Account",
         "BillingCurrency": "USD",
-        "BillingPeriodEnd": "2026-10-01T00:00:00Z",
-        "BillingPeriodStart": "2026-09-01T00:00:00Z",
+        "BillingPeriodEnd": T("2026-10-01T00:00:00Z"),
+        "BillingPeriodStart": T("2026-09-01T00:00:00Z"),
         "ChargeCategory": "Usage",
         "ChargeDescription": "$0.096 per On Demand Linux m5.large Instance Hour",
         "ChargeFrequency": "Usage-Based",
-        "ChargePeriodEnd": "2026-09-02T00:00:00Z",
-        "ChargePeriodStart": "2026-09-01T00:00:00Z",
+        "ChargePeriodEnd": T("2026-09-02T00:00:00Z"),
+        "ChargePeriodStart": T("2026-09-01T00:00:00Z"),
         "ConsumedQuantity": D("24"),
         "ConsumedUnit": "Hrs",
         "ContractedCost": D("2.304"),
@@ -198,6 +205,28 @@ def test_aws_cur_from_parquet_with_double_costs_gives_the_same_decimals(tmp_path
     csv_con, csv_view, _ = convert([FIXTURES / "aws_cur.csv"], "aws-cur")
     columns = f"{AWS_COSTS}, PricingQuantity, ChargePeriodStart"
     assert rows_of(con, view, columns) == rows_of(csv_con, csv_view, columns)
+
+
+def test_aws_cur_in_the_athena_snake_case_spelling_converts_alike(tmp_path):
+    parquet = tmp_path / "cur-athena.parquet"
+    con = duckdb.connect()
+    source = FIXTURES / "aws_cur.csv"
+    names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_csv('{source}')").fetchall()]
+    renamed = ", ".join(f'"{n}" AS "{athena_name(n)}"' for n in names)
+    con.execute(
+        f"""COPY (SELECT {renamed} FROM read_csv('{source}', all_varchar = true))
+            TO '{parquet}' (FORMAT parquet)"""
+    )
+    con, view, findings = convert([parquet], "aws-cur")
+    csv_con, csv_view, csv_findings = convert([FIXTURES / "aws_cur.csv"], "aws-cur")
+    columns = f"{AWS_COSTS}, CommitmentDiscountId, ResourceName, ServiceCategory, ChargePeriodStart"
+    assert rows_of(con, view, columns) == rows_of(csv_con, csv_view, columns)
+    assert findings == csv_findings
+    # the snake_case spelling has lost the tag keys' case
+    assert rows_of(con, view, "Tags")[:2] == [
+        (1, '{"name":"web-1","cost_center":"4711"}'),
+        (2, '{"cost_center":"4712","aws:created_by":"IAMUser:alice"}'),
+    ]
 
 
 # --- Azure EA / MCA -----------------------------------------------------------------------------------------------
@@ -257,9 +286,9 @@ def test_azure_ea_dimensions_periods_and_tags():
         "SubAccountId, SubAccountName, PublisherName, Tags",
     )
     sub1, sub2 = "0f1e2d3c-0000-4000-8000-000000000001", "0f1e2d3c-0000-4000-8000-000000000002"
-    period = ("2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z")
+    period = (T("2026-09-01T00:00:00Z"), T("2026-10-01T00:00:00Z"))
     assert got[0] == (
-        1, "2026-09-02T00:00:00Z", "2026-09-03T00:00:00Z", *period, "norwayeast", "norwayeast", sub1,
+        1, T("2026-09-02T00:00:00Z"), T("2026-09-03T00:00:00Z"), *period, "norwayeast", "norwayeast", sub1,
         "prod-abonnement", "Microsoft", '{"env":"prod","team":"data"}',
     )  # fmt: skip
     # the region's display name is normalised to an id; MCA-style tags (with braces) are kept
@@ -267,7 +296,7 @@ def test_azure_ea_dimensions_periods_and_tags():
     assert got[1][10] == '{"env":"test"}'
     assert got[5][10] == '{"env":"test","batch":""}'
     # tax on the last day of the billing period ends at the (exclusive) period end
-    assert got[7][1:5] == ("2026-09-30T00:00:00Z", "2026-10-01T00:00:00Z", *period)
+    assert got[7][1:5] == (T("2026-09-30T00:00:00Z"), T("2026-10-01T00:00:00Z"), *period)
     assert got[8][7:10] == (sub2, "test-abonnement", "Contoso AS")
     assert got[9][10] is None  # unreadable tags
     assert con.execute(
@@ -296,7 +325,7 @@ def test_azure_mca_spellings_iso_dates_and_no_billing_period_columns(tmp_path):
         "BillingCurrency, ChargePeriodStart, ChargePeriodEnd, BillingPeriodStart, BillingPeriodEnd, BilledCost, "
         "ListCost, InvoiceId, Tags",
     ) == [
-        (1, "EUR", "2026-02-28T00:00:00Z", "2026-03-01T00:00:00Z", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z",
+        (1, "EUR", T("2026-02-28T00:00:00Z"), T("2026-03-01T00:00:00Z"), T("2026-02-01T00:00:00Z"), T("2026-03-01T00:00:00Z"),
          D("1.5"), D("1.8"), "G012345", '{"a":"1"}'),
     ]  # fmt: skip
     assert_conformant(con, view, 1)
@@ -329,7 +358,7 @@ def test_oci_costs_corrections_periods_and_tags():
         con, view, "ChargePeriodStart, ChargePeriodEnd, BillingPeriodStart, BillingPeriodEnd, Tags, RegionId"
     )
     assert got[0] == (
-        1, "2026-09-13T10:00:00Z", "2026-09-13T11:00:00Z", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z",
+        1, T("2026-09-13T10:00:00Z"), T("2026-09-13T11:00:00Z"), T("2026-09-01T00:00:00Z"), T("2026-10-01T00:00:00Z"),
         '{"Oracle-Tags.CreatedBy":"default/kari@example.no","Finance.CostCenter":"4711"}', "eu-stockholm-1",
     )  # fmt: skip
     assert [r[5] is None for r in got] == [False, False, False, True, True, False, True]
@@ -419,6 +448,7 @@ def test_an_unknown_format_is_an_error():
         ("2026-09-01T01:30:00+01:00", "2026-09-01 00:30:00"),
         ("2026-09-01T00:00:00-0200", "2026-09-01 02:00:00"),
         ("2026-09-01 00:00:00", "2026-09-01 00:00:00"),
+        ("2026-09-13T10:00Z", "2026-09-13 10:00:00"),  # OCI, no seconds
         ("not a date", None),
     ],
 )
