@@ -146,7 +146,7 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
       CASE cd_kind WHEN 'sp' THEN sp_arn WHEN 'ri' THEN ri_arn END AS cd_id,
       CASE WHEN t IN {_in(COMMITTED_USAGE_TYPES)} AND cd_kind IS NOT NULL THEN 'Used' END AS cd_status,
       CASE WHEN category = 'Usage' THEN
-             CASE WHEN t IN {_in(COMMITTED_USAGE_TYPES)} THEN 'Committed'
+             CASE WHEN t IN {_in(COMMITTED_USAGE_TYPES)} AND cd_kind IS NOT NULL THEN 'Committed'
                   WHEN term = 'Spot' OR usage_type LIKE '%SpotUsage%' THEN 'Dynamic'
                   ELSE 'Standard' END
            WHEN category = 'Purchase' THEN 'Standard' END AS pricing_category,

@@ -94,7 +94,8 @@ def convert(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, list[Fi
       CASE WHEN category = 'Usage' AND cd_kind IS NOT NULL AND benefit_id IS NOT NULL THEN
              CASE WHEN ct LIKE 'Unused%' THEN 'Unused' ELSE 'Used' END END AS cd_status,
       CASE WHEN category = 'Usage' THEN
-             CASE WHEN cd_kind IS NOT NULL THEN 'Committed' WHEN pm = 'spot' THEN 'Dynamic' ELSE 'Standard' END
+             CASE WHEN cd_kind IS NOT NULL AND benefit_id IS NOT NULL THEN 'Committed'
+                  WHEN pm = 'spot' THEN 'Dynamic' ELSE 'Standard' END
            WHEN category = 'Purchase' THEN 'Standard' END AS pricing_category,
       CASE WHEN freq = 'UsageBased' AND category <> 'Purchase' THEN 'Usage-Based'
            WHEN freq = 'Recurring' THEN 'Recurring'

@@ -422,6 +422,30 @@ def test_a_file_without_a_required_column_is_refused(tmp_path, fmt, fixture, dro
     assert check_relation(con, view).fatal
 
 
+@pytest.mark.parametrize(
+    ("fmt", "fixture", "row_filter", "id_column"),
+    [
+        ("aws-cur", "aws_cur.csv", "\"identity/LineItemId\" = 'li-03'", "reservation/ReservationARN"),
+        ("azure-ea", "azure_ea.csv", "\"ResourceName\" = 'vm-db-1'", "ReservationId"),
+    ],
+)
+def test_commitment_usage_without_a_commitment_id_is_not_committed(
+    tmp_path, fmt, fixture, row_filter, id_column
+):
+    path = tmp_path / fixture
+    con = duckdb.connect()
+    con.execute(
+        f"""COPY (SELECT * REPLACE (NULL AS "{id_column}") FROM read_csv('{FIXTURES / fixture}', all_varchar = true)
+                  WHERE {row_filter})
+            TO '{path}' (FORMAT csv, HEADER)"""
+    )
+    con, view, _ = convert([path], fmt)
+    assert rows_of(
+        con, view, "ChargeCategory, PricingCategory, CommitmentDiscountId, CommitmentDiscountStatus"
+    ) == [(1, "Usage", "Standard", None, None)]
+    assert_conformant(con, view, 1)
+
+
 def test_the_wrong_converter_for_a_file_is_refused():
     _con, view, findings = convert([FIXTURES / "oci.csv"], "aws-cur")
     assert view == "source"
