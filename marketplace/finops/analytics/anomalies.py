@@ -15,6 +15,8 @@ Method (reference finops.md §5.2–5.3):
 - Flag when |score| > 3.5 and |Δ| ≥ the NOK threshold and |Δ| / baseline ≥ the percentage threshold.
 - A series whose first cost comes after 28 days of data for the organisation, with at least the NOK threshold, is
   a new cost ("new") on that day; its first 4 weeks are not scored otherwise.
+- A series back after weeks without cost (baseline 0) is also a new cost; a series that drops to 0 is a removed
+  cost, flagged on its first day without cost only.
 - Results are ranked by |Δ| (impact).
 """
 
@@ -49,7 +51,8 @@ CENT = Decimal("0.01")
 SPIKE = "spike"
 DROP = "drop"
 NEW = "new"
-KIND_LABELS = {SPIKE: "Økning", DROP: "Nedgang", NEW: "Ny kostnad"}
+REMOVED = "removed"
+KIND_LABELS = {SPIKE: "Økning", DROP: "Nedgang", NEW: "Ny kostnad", REMOVED: "Borte"}
 
 
 def daily_usage_expr(scope: Scope, *, start: dt.date, end: dt.date) -> ir.Table:
@@ -186,6 +189,12 @@ def detect_anomalies(
         & (np.abs(residual) >= nok)
         & ((baseline == 0) | (pct >= float(pct_threshold)))
     )
+    # A cost that has gone (0 after cost): only its first day, not every day it stays away.
+    zero = values == 0
+    was_zero = np.vstack([np.zeros((1, values.shape[1]), bool), zero[:-1]])
+    flagged &= ~(zero & was_zero)
+    # Likewise a cost that comes back (baseline 0): only its first day back.
+    flagged &= ~((baseline == 0) & ~was_zero)
     # New costs: the first day of a series that starts at least SCALE_DAYS days after the data starts.
     first_cost = has_cost & ~np.vstack([np.zeros((1, values.shape[1]), bool), started[:-1]])
     new = first_cost & (np.arange(n_days)[:, None] >= SCALE_DAYS) & (np.nan_to_num(values) >= nok)
@@ -218,7 +227,7 @@ def detect_anomalies(
                     delta=delta.quantize(CENT),
                     delta_pct=(delta / expected * 100).quantize(Decimal("0.1")) if expected else None,
                     score=_score(float(score[r, c])),
-                    kind=SPIKE if delta > 0 else DROP,
+                    kind=(NEW if not expected else SPIKE) if delta > 0 else (REMOVED if not actual else DROP),
                 )
             )
     results.sort(key=lambda a: (-abs(a.delta), a.day, a.sub_account, a.service))

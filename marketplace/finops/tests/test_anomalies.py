@@ -13,8 +13,8 @@ import pytest
 
 from marketplace.accounts.tests.factories import OrganisationFactory
 from marketplace.finops.analytics.anomalies import (
-    DROP,
     NEW,
+    REMOVED,
     SPIKE,
     daily_usage_expr,
     detect_anomalies,
@@ -112,6 +112,19 @@ def test_new_cost_is_its_own_kind_on_its_first_day_only():
     assert a.explanation == "forventet 0,00 NOK, faktisk 2\u00a0000,00 NOK (ny kostnad)"
 
 
+def test_a_series_gone_for_ten_weeks_is_removed_then_new():
+    values = dict.fromkeys(range(40), 5000) | dict.fromkeys(range(110, 115), 5000)
+    result = detect_anomalies(frame({("sa-1", "VM"): values}))
+    # Day 40: gone (flagged once, not on each day it stays away). Day 110: the same weekday had no cost in the
+    # six of the eight weeks before, so the baseline is 0 (and the scale too): a new cost again. (Back after only
+    # five weeks it is not flagged: the residuals of the weeks away still widen the scale.)
+    assert [(a.day, a.kind, a.expected, a.delta, a.delta_pct) for a in result] == [
+        (day(40), REMOVED, D("5000.00"), D("-5000.00"), D("-100.0")),
+        (day(110), NEW, D("0.00"), D("5000.00"), None),
+    ]
+    assert result[1].explanation == "forventet 0,00 NOK, faktisk 5\u00a0000,00 NOK (ny kostnad)"
+
+
 def test_series_present_from_the_start_of_data_is_not_new():
     assert detect_anomalies(frame({("sa-1", "VM"): flat(5000, 60)})) == []
 
@@ -123,7 +136,7 @@ def test_a_missing_day_is_a_drop_to_zero_and_results_rank_by_impact():
     result = detect_anomalies(frame(series))
     assert [(a.day, a.sub_account, a.kind, a.delta, a.delta_pct) for a in result] == [
         (day(66), "sa-2", SPIKE, D("10000.00"), D("50.0")),
-        (day(65), "sa-1", DROP, D("-5000.00"), D("-100.0")),
+        (day(65), "sa-1", REMOVED, D("-5000.00"), D("-100.0")),
         (day(60), "sa-1", SPIKE, D("4000.00"), D("80.0")),
     ]
     assert result[1].explanation == "forventet 5\u00a0000,00 NOK, faktisk 0,00 NOK (−100 %)"

@@ -279,3 +279,18 @@ def test_tick_command_runs_the_check(org, analyst, capsys, django_capture_on_com
         call_command("finops", "tick", "--format", "json")
     assert capsys.readouterr().out.strip() == '{"budgets": {"checked": 1, "sent": 1}}'
     assert len(mail.outbox) == 1
+
+
+def test_task_runs_the_check_and_text_output(org, analyst, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from marketplace.finops.budget_tasks import budgets_check_task
+
+    budget_create(actor=analyst, organisation=org, data=data())
+    store_costs(org, [cost_row(dt.date(2026, 11, 1), "4100", ChargeFrequency="Recurring")])
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert budgets_check_task.enqueue().return_value == {"checked": 1, "sent": 1}
+        out = StringIO()
+        call_command("finops", "tick", stdout=out)
+    assert out.getvalue().strip() == "Budgets: 1 checked, 0 alerts sent."
+    assert len(mail.outbox) == 1
