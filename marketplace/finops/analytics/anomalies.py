@@ -35,6 +35,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.finops.analytics.backend import Scope, costs
 
@@ -52,7 +53,12 @@ SPIKE = "spike"
 DROP = "drop"
 NEW = "new"
 REMOVED = "removed"
-KIND_LABELS = {SPIKE: "Økning", DROP: "Nedgang", NEW: "Ny kostnad", REMOVED: "Borte"}
+KIND_LABELS = {
+    SPIKE: gettext_lazy("Økning"),
+    DROP: gettext_lazy("Nedgang"),
+    NEW: gettext_lazy("Ny kostnad"),
+    REMOVED: gettext_lazy("Borte"),
+}
 
 
 def daily_usage_expr(scope: Scope, *, start: dt.date, end: dt.date) -> ir.Table:
@@ -98,7 +104,7 @@ class Anomaly:
 
     @property
     def kind_label(self) -> str:
-        return _(KIND_LABELS[self.kind])
+        return str(KIND_LABELS[self.kind])
 
     @property
     def explanation(self) -> str:

@@ -231,6 +231,7 @@ def test_anomaly_page_ranks_and_explains(as_, buyer_org):
     page = client.get(reverse("finops:anomalies")).content.decode()
     assert "forventet 5\u00a0000,00 NOK, faktisk 9\u00a0000,00 NOK (+80 %)" in page
     assert "14.11.2026" in page
+    assert "<td>Økning</td>" in page
     page = client.get(
         reverse("finops:anomalies"), {"days": "30", "nok_threshold": "5000", "pct_threshold": "30"}
     )
