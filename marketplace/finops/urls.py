@@ -1,7 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 app_name = "finops"
 
 urlpatterns: list = [
     # one block per area, appended
+]
+
+# budgets, alerts, anomalies
+from marketplace.finops.views import anomalies as anomaly_views  # noqa: E402
+from marketplace.finops.views import budgets as budget_views  # noqa: E402
+
+urlpatterns += [
+    path("budsjett/", budget_views.budget_list_view, name="budgets"),
+    path("budsjett/ny/", budget_views.budget_create_view, name="budget_create"),
+    path("budsjett/<int:pk>/", budget_views.budget_detail_view, name="budget_detail"),
+    path("budsjett/<int:pk>/endre/", budget_views.budget_edit_view, name="budget_edit"),
+    path("budsjett/<int:pk>/slett/", budget_views.budget_delete_view, name="budget_delete"),
+    path("avvik/", anomaly_views.anomaly_list_view, name="anomalies"),
 ]

@@ -1,0 +1,25 @@
+"""Run the periodic FinOps work now: check every budget and send the alerts due (80 % and 100 %, actual and
+forecast). Idempotent (never sends an alert twice); run it from cron, e.g. hourly: `mps finops tick`."""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from typing import Any
+
+from marketplace.finops.services.budgets import budgets_check
+
+
+def add_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+
+
+def run(options: dict[str, Any], stdout: Any) -> int:
+    result = {"budgets": budgets_check()}
+    if options["format"] == "json":
+        stdout.write(json.dumps(result))
+    else:
+        stdout.write(
+            f"Budgets: {result['budgets']['checked']} checked, {result['budgets']['sent']} alerts sent."
+        )
+    return 0
