@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 PAGES: list[tuple[str, object]] = [
     # ("finops:dashboard", _("Oversikt")),
+    ("finops:showback", _("Kostnadsfordeling")),
+    ("finops:commitments", _("Forpliktelser")),
 ]
 
 __all__ = ["PAGES", "_"]
