@@ -74,16 +74,17 @@ class Plan:
 
 
 def plan_for(organisation: Any) -> Plan:
-    """The organisation's cost centres and rules (read-only lookup in the app DB)."""
+    """The organisation's (or organisation id's) cost centres and rules (read-only lookup in the app DB)."""
     from marketplace.finops.models import AllocationRule, CostCentre, SharedCostRule
 
+    organisation = getattr(organisation, "pk", organisation)
     centres = tuple(
         CentreInfo(c.pk, c.code, c.name, c.parent_id)
-        for c in CostCentre.objects.filter(organisation=organisation).order_by("code")
+        for c in CostCentre.objects.filter(organisation_id=organisation).order_by("code")
     )
     rules = tuple(
         Rule(r.cost_centre_id, Match(r.kind, r.key, r.value))
-        for r in AllocationRule.objects.filter(organisation=organisation).order_by("priority", "pk")
+        for r in AllocationRule.objects.filter(organisation_id=organisation).order_by("priority", "pk")
     )
     shared = tuple(
         SharedRule(
@@ -94,7 +95,7 @@ def plan_for(organisation: Any) -> Plan:
             targets=tuple(sorted(c.pk for c in s.targets.all())),
             shares=tuple((sh.cost_centre_id, sh.percent) for sh in s.shares.all()),
         )
-        for s in SharedCostRule.objects.filter(organisation=organisation)
+        for s in SharedCostRule.objects.filter(organisation_id=organisation)
         .order_by("priority", "pk")
         .prefetch_related("targets", "shares")
     )
@@ -114,6 +115,16 @@ def _labelled(scope: Scope, plan: Plan, filters: Filters | None, engine: str | N
         .order_by(["shared_rule", "cost_centre", "currency"])
     )
     return execute(expr, engine=engine)
+
+
+def showback(
+    scope: Scope, filters: Filters | None = None, *, engine: str | None = None
+) -> dict[str, Any] | None:
+    """The report section: `allocate` with the organisation's own rules (None for a scope of several
+    organisations: cost centres belong to one)."""
+    if scope.organisation_ids is None or len(scope.organisation_ids) != 1:
+        return None
+    return allocate(scope, plan_for(scope.organisation_ids[0]), filters, engine=engine)
 
 
 def split(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
@@ -203,6 +214,7 @@ def _allocate(plan: Plan, rows: Rows) -> dict[str, Any]:
                     "total_cost": own + shared,
                 }
             )
+    _roll_up(plan, centres)
     return {
         "centres": centres,
         "unallocated": [
@@ -211,6 +223,21 @@ def _allocate(plan: Plan, rows: Rows) -> dict[str, Any]:
         ],
         "shared": shared_rows,
     }
+
+
+def _roll_up(plan: Plan, centres: Rows) -> None:
+    """`tree_cost`: a cost centre's total plus the totals of every cost centre below it (same currency)."""
+    parents = {c.pk: c.parent for c in plan.centres}
+    tree: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
+    for row in centres:
+        node: int | None = row["cost_centre"]
+        seen: set[int] = set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            tree[(node, row["currency"])] += row["total_cost"]
+            node = parents.get(node)
+    for row in centres:
+        row["tree_cost"] = tree[(row["cost_centre"], row["currency"])]
 
 
 def _weights(

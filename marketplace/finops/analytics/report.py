@@ -364,9 +364,11 @@ SECTIONS: dict[str, Section] = {
 
 
 def _register_defaults() -> None:
+    from marketplace.finops.analytics.allocation import showback
     from marketplace.finops.analytics.commitments import commitments
 
     SECTIONS.setdefault("commitments", commitments)
+    SECTIONS.setdefault("showback", showback)
 
 
 def report_build(

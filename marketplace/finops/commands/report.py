@@ -76,7 +76,7 @@ def run(options: dict[str, Any], stdout: Any) -> int:
             months[field] = parse_month(options.get(field), "--from" if field == "period_from" else "--to")
         except ValueError as exc:
             errors.append({"field": field, "message": str(exc)})
-    start, end = months["period_from"], months["period_to"]
+    start, end = months.get("period_from"), months.get("period_to")
     if not errors and start and end and start > end:
         errors.append({"field": "period_to", "message": "--to is before --from"})
     if errors or organisation is None:

@@ -72,6 +72,8 @@ def test_rules_by_priority_and_unallocated(world):
     assert _centres(result) == [("HR", D(20), D(0), D(20)), ("IT", D(110), D(0), D(110))]
     assert result["unallocated"] == [{"currency": "NOK", "effective_cost": D(7)}]
     assert result["centres"][0]["parent"] == it.pk
+    # IT's figure including the cost centres below it (HR)
+    assert [(r["code"], r["tree_cost"]) for r in result["centres"]] == [("HR", D(20)), ("IT", D(130))]
 
 
 @pytest.mark.parametrize(

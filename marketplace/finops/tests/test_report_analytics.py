@@ -209,6 +209,7 @@ def test_empty_scope_gives_empty_sections():
     assert built["nok"]["billed_cost"] == D(0)
     assert built["nok"]["is_complete"] is True
     assert built["commitments"] == {"utilisation": [], "coverage": []}
+    assert built["showback"] == {"centres": [], "unallocated": [], "shared": []}
 
 
 def test_nok_uses_the_monthly_rate_and_lists_missing_ones(org):

@@ -84,6 +84,12 @@ def test_json_report_has_exact_totals_and_sections(org):
     assert data["commitments"] == {"utilisation": [], "coverage": []}
     assert [row["currency"] for row in data["untagged_share"]] == ["EUR", "NOK"]
     assert {"top_services", "top_resources", "by_region", "by_sub_account"} <= set(data)
+    # no cost centres yet: everything is unallocated
+    assert data["showback"]["centres"] == []
+    assert data["showback"]["unallocated"] == [
+        {"currency": "EUR", "effective_cost": "2.5000000000"},
+        {"currency": "NOK", "effective_cost": "1000.0000000001"},
+    ]
 
 
 def test_period_limits_and_nok_conversion(org):

@@ -110,9 +110,9 @@ def test_showback_table_and_csv(client_as, data):
         reverse("finops:showback"), {"period_from": "2026-09", "format": "csv"}
     ).content.decode()
     assert csv_text.splitlines() == [
-        "cost_centre,name,parent,currency,direct_cost,shared_cost,total_cost",
-        "IT,IT-avdelingen,,NOK,60.0000000000,0.0000000000,60.0000000000",
-        ",Ufordelt,,NOK,9.0000000000,,9.0000000000",
+        "cost_centre,name,parent,currency,direct_cost,shared_cost,total_cost,tree_cost",
+        "IT,IT-avdelingen,,NOK,60.0000000000,0.0000000000,60.0000000000,60.0000000000",
+        ",Ufordelt,,NOK,9.0000000000,,9.0000000000,",
     ]
 
 

@@ -88,15 +88,25 @@ def showback(request: HttpRequest) -> HttpResponse:
                 r["direct_cost"],
                 r["shared_cost"],
                 r["total_cost"],
+                r["tree_cost"],
             ]
             for r in result["centres"]
         ] + [
-            ["", _("Ufordelt"), "", r["currency"], r["effective_cost"], "", r["effective_cost"]]
+            ["", _("Ufordelt"), "", r["currency"], r["effective_cost"], "", r["effective_cost"], ""]
             for r in result["unallocated"]
         ]
         return csv_response(
             "kostnadsfordeling.csv",
-            ["cost_centre", "name", "parent", "currency", "direct_cost", "shared_cost", "total_cost"],
+            [
+                "cost_centre",
+                "name",
+                "parent",
+                "currency",
+                "direct_cost",
+                "shared_cost",
+                "total_cost",
+                "tree_cost",
+            ],
             rows,
         )
     for row in result["centres"]:
