@@ -8,6 +8,8 @@ PAGES: list[tuple[str, object]] = [
     # ("finops:dashboard", _("Oversikt")),
     ("finops:budgets", _("Budsjett")),
     ("finops:anomalies", _("Avvik")),
+    ("finops:showback", _("Kostnadsfordeling")),
+    ("finops:commitments", _("Forpliktelser")),
 ]
 
 __all__ = ["PAGES", "_"]

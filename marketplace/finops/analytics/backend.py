@@ -94,7 +94,14 @@ def costs(scope: Scope, *, engine: str | None = None) -> ir.Table:
     files = scope.resolved_files()
     if not files:
         return ibis.memtable(STORAGE_SCHEMA.to_pyarrow().empty_table())
-    table = con.read_parquet(files if len(files) > 1 else files[0])
+    if (engine or backend_name()) == "pyspark" and len(files) > 1:
+        # Ibis' PySpark read_parquet takes one path; Spark itself reads a list
+        view = f"finops_costs_{abs(hash(tuple(files))):x}"
+        if view not in con.list_tables():
+            con._session.read.parquet(*files).createOrReplaceTempView(view)
+        table = con.table(view)
+    else:
+        table = con.read_parquet(files if len(files) > 1 else files[0])
     return table.select(*[table[name].cast(kind).name(name) for name, kind in STORAGE_SCHEMA.items()])
 
 

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 # action -> module (append one line per action)
 ACTIONS: dict[str, str] = {
     "tick": "marketplace.finops.commands.tick",
+    "report": "marketplace.finops.commands.report",
 }
 
 
