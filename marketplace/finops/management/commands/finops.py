@@ -10,7 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 # action -> module (append one line per action)
-ACTIONS: dict[str, str] = {}
+ACTIONS: dict[str, str] = {
+    "check": "marketplace.finops.commands.check",
+}
 
 
 class Command(BaseCommand):
