@@ -117,8 +117,9 @@ def detect_version(columns: list[str]) -> str:
 
 
 def _install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    # focus_num(s): the text of a decimal written with the common quirks, as a plain decimal text, or NULL when
-    # the intent is not unambiguous (e.g. '1,234'). Only called for values that are not already canonical.
+    # Decimal quirks in two steps (each a view column, so the planner never sees a macro inside a macro):
+    # focus_num_clean(s) drops spaces, currency symbols and accounting parentheses; after the sign is split off,
+    # focus_num_body(b) gives a plain decimal text, or NULL when the intent is not unambiguous (e.g. '1,234').
     con.execute(
         r"""
         CREATE OR REPLACE TEMP MACRO focus_num_clean(s) AS
@@ -137,19 +138,12 @@ def _install_macros(con: duckdb.DuckDBPyConnection) -> None:
             WHEN regexp_full_match(b, '[0-9]+,[0-9]+') AND NOT regexp_full_match(b, '[0-9]{1,3},[0-9]{3}')
               THEN replace(b, ',', '.')
           END;
-        CREATE OR REPLACE TEMP MACRO focus_num_signed(c) AS
-          CASE
-            WHEN starts_with(c, '-') THEN '-' || focus_num_body(ltrim(substr(c, 2)))
-            WHEN starts_with(c, '+') THEN focus_num_body(ltrim(substr(c, 2)))
-            ELSE focus_num_body(c)
-          END;
-        CREATE OR REPLACE TEMP MACRO focus_num(s) AS focus_num_signed(focus_num_clean(s));
         """
     )
-    # focus_ts(s, order): a date-time written with the common quirks as UTC TIMESTAMP, or NULL. order is 'mdy' or
-    # 'dmy' for slash dates (decided per file), anything else refuses them.
+    # Date-time quirks: an ISO form with an offset (focus_ts_tz), or day/month/year parts (focus_ts_parts, order
+    # 'mdy' or 'dmy' decided per file).
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TEMP MACRO focus_ts_tz(s) AS
           make_timestamp(epoch_us(TRY_CAST(regexp_replace(s, ' ?UTC$', 'Z') AS TIMESTAMPTZ)));
         CREATE OR REPLACE TEMP MACRO focus_ts_parts(p, ord) AS
@@ -159,15 +153,6 @@ def _install_macros(con: duckdb.DuckDBPyConnection) -> None:
               CAST(CASE WHEN ord = 'mdy' THEN p.a ELSE p.b END AS INT),
               CAST(CASE WHEN ord = 'mdy' THEN p.b ELSE p.a END AS INT)) || p.t
             AS TIMESTAMP);
-        CREATE OR REPLACE TEMP MACRO focus_ts(s, ord) AS
-          CASE
-            WHEN regexp_full_match(s, '{ISO_LIKE}') THEN TRY_CAST(s AS TIMESTAMP)
-            WHEN regexp_full_match(s, '{ISO_TZ}') THEN focus_ts_tz(s)
-            WHEN regexp_full_match(s, '{SLASH}') AND ord IN ('mdy', 'dmy') THEN
-              focus_ts_parts(regexp_extract(s, '{SLASH}', ['a', 'b', 'y', 't']), ord)
-            WHEN regexp_full_match(s, '{DOTTED}') THEN
-              focus_ts_parts(regexp_extract(s, '{DOTTED}', ['a', 'b', 'y', 't']), 'dmy')
-          END;
         """
     )
 
@@ -306,12 +291,41 @@ def check_relation(
     con.execute(f"CREATE OR REPLACE TEMP VIEW {q(l0)} AS SELECT {', '.join(l0_parts)} FROM {q(relation)}")
 
     dt_text = [n_ for n_ in source_of if known[n_].type == "DateTime" and varchar_path.get(n_)]
-    order = (
-        "mdy"  # slash dates: decided from the evidence the counting pass finds (rarely needs a second pass)
-    )
+    num_text = [n_ for n_ in source_of if known[n_].type == "Decimal" and varchar_path.get(n_)]
+    la, lb = f"{relation}__focus{n}_la", f"{relation}__focus{n}_lb"
+    cleaned = [
+        f"CASE WHEN NOT {q('c_' + c)} THEN focus_num_clean({q(c)}) END AS {q('t_' + c)}" for c in num_text
+    ] + [f"CASE WHEN NOT {q('c_' + c)} THEN trim({q(c)}) END AS {q('t_' + c)}" for c in dt_text]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {q(la)} AS SELECT {', '.join(['*', *cleaned])} FROM {q(l0)}")
+    parts = []
+    for c in num_text:
+        t = q("t_" + c)
+        parts.append(
+            f"CASE WHEN regexp_matches({t}, '^[-+]') THEN ltrim(substr({t}, 2)) ELSE {t} END AS {q('b_' + c)}"
+        )
+        parts.append(f"starts_with({t}, '-') AS {q('n_' + c)}")
+    for c in dt_text:
+        t = q("t_" + c)
+        parts.append(
+            f"CASE WHEN regexp_full_match({t}, '{SLASH}') THEN regexp_extract({t}, '{SLASH}', ['a', 'b', 'y', 't']) "
+            f"WHEN regexp_full_match({t}, '{DOTTED}') THEN regexp_extract({t}, '{DOTTED}', ['a', 'b', 'y', 't']) "
+            f"END AS {q('p_' + c)}"
+        )
+        parts.append(f"regexp_full_match({t}, '{DOTTED}') AS {q('d_' + c)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {q(lb)} AS SELECT {', '.join(['*', *parts])} FROM {q(la)}")
+    # slash dates: month/day unless the counting pass finds day-first evidence (then a second pass)
+    order = "mdy"
     while True:
         rules, l3, out = _build_views(
-            con, l0, n, present, source_of, source_types, varchar_path, fatal_rules, order
+            con,
+            lb,
+            f"{relation}__focus{n}",
+            present,
+            source_of,
+            source_types,
+            varchar_path,
+            fatal_rules,
+            order,
         )
         counted, slash = _count(con, l3, rules, dt_text)
         n_slash, n_day_first, n_month_first = slash
@@ -358,8 +372,8 @@ def check_relation(
 
 def _build_views(
     con: duckdb.DuckDBPyConnection,
-    l0: str,
-    n: int,
+    lb: str,
+    base: str,
     present: set[str],
     source_of: dict[str, str],
     source_types: dict[str, str],
@@ -369,7 +383,7 @@ def _build_views(
 ) -> tuple[list[_Rule], str, str]:
     """L1 (normalised values), L2 (one flag per rule), L3 (+ reject reason) and OUT (the stored columns) over L0."""
     known = spec.all_columns()
-    l1, l2, l3, out = (f"{l0[:-3]}_{part}" for part in ("l1", "l2", "l3", "out"))
+    l1, l2, l3, out = (f"{base}_{part}" for part in ("l1", "l2", "l3", "out"))
     l1_parts = []
     rules: list[_Rule] = []
     for name, col in known.items():
@@ -384,7 +398,7 @@ def _build_views(
             l1_parts.append(q("c_" + name))
         rules += col_rules
     l1_parts += ["x_SourceRow", "x_NullLiteral"]
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {q(l1)} AS SELECT {', '.join(l1_parts)} FROM {q(l0)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {q(l1)} AS SELECT {', '.join(l1_parts)} FROM {q(lb)}")
     rules += _row_rules(present, known)
     rules.append(
         _Rule(
@@ -449,7 +463,8 @@ def _normalise(
     raw = raw_name
     val = q(name)
     text = source_type == "VARCHAR"
-    canon = q("c_" + name)  # L0/L1: the raw text is already in the canonical FOCUS form
+    canon = q("c_" + name)  # L0: the raw text is already in the canonical FOCUS form
+    t = q("t_" + name)  # LA: the text with decimal quirks cleaned, or trimmed date-time text
     rules: list[_Rule] = []
     reject_on_type = col.needed
     type_rule = _Rule(
@@ -464,8 +479,9 @@ def _normalise(
     if col.type == "Decimal":
         if text:
             value = (
-                f"CASE WHEN {v} IS NULL THEN NULL WHEN {canon} "
-                f"THEN TRY_CAST({v} AS {DECIMAL}) ELSE TRY_CAST(focus_num({v}) AS {DECIMAL}) END"
+                f"CASE WHEN {v} IS NULL THEN NULL WHEN {canon} THEN TRY_CAST({v} AS {DECIMAL}) "
+                f"ELSE TRY_CAST((CASE WHEN {q('n_' + name)} THEN '-' ELSE '' END) || focus_num_body({q('b_' + name)}) "
+                f"AS {DECIMAL}) END"
             )
             rules.append(
                 _Rule(
@@ -483,8 +499,12 @@ def _normalise(
     elif col.type == "DateTime":
         if text:
             value = (
-                f"CASE WHEN {v} IS NULL THEN NULL WHEN {canon} "
-                f"THEN TRY_CAST({v} AS TIMESTAMP) ELSE focus_ts(trim({v}), {lit(order)}) END"
+                f"CASE WHEN {v} IS NULL THEN NULL WHEN {canon} THEN TRY_CAST({v} AS TIMESTAMP) "
+                f"WHEN regexp_full_match({t}, '{ISO_LIKE}') THEN TRY_CAST({t} AS TIMESTAMP) "
+                f"WHEN regexp_full_match({t}, '{ISO_TZ}') THEN focus_ts_tz({t}) "
+                f"WHEN {q('d_' + name)} THEN focus_ts_parts({q('p_' + name)}, 'dmy') "
+                f"WHEN {q('p_' + name)} IS NOT NULL AND {lit(order)} IN ('mdy', 'dmy') "
+                f"THEN focus_ts_parts({q('p_' + name)}, {lit(order)}) END"
             )
             rules.append(
                 _Rule(
@@ -672,8 +692,9 @@ def _row_rules(present: set[str], known: dict[str, spec.Column]) -> list[_Rule]:
                 "ServiceSubcategory-relationship",
                 "ServiceSubcategory",
                 WARNING,
-                "ServiceSubcategory belongs to another ServiceCategory",
-                f'(CASE "ServiceSubcategory" {case} END) <> "ServiceCategory"',
+                "ServiceSubcategory belongs to another (allowed) ServiceCategory",
+                f'(CASE "ServiceSubcategory" {case} END) <> "ServiceCategory" '
+                f"AND {_one_of(q('ServiceCategory'), known['ServiceCategory'].allowed)}",
             )
         )
     if has("CommitmentDiscountStatus"):
