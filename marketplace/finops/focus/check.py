@@ -333,14 +333,14 @@ def check_relation(
         if wanted == order:
             break
         order = wanted
-    rows, rejected = int(counted[0]), int(counted[1])
+    rows, rejected = int(counted[0] or 0), int(counted[1] or 0)
     order_note = {
         "mdy": "; slash dates read as month/day/year (no first part above 12 in the file)",
         "dmy": "; slash dates read as day/month/year (a first part above 12 occurs in the file)",
         "ambiguous": "; slash dates occur in both day/month and month/day order and are not read",
     }[order]
     for i, rule in enumerate(rules):
-        count, first = int(counted[2 + 2 * i]), counted[3 + 2 * i]
+        count, first = int(counted[2 + 2 * i] or 0), counted[3 + 2 * i]
         if count:
             note = (
                 order_note
@@ -442,7 +442,7 @@ def _count(
     counted = con.execute(f"SELECT {', '.join(aggs)} FROM {q(l3)}").fetchone()
     assert counted is not None
     evidence = counted[2 + 2 * len(rules) :]
-    slash = tuple(int(sum(evidence[k::3])) for k in range(3))
+    slash = tuple(sum(int(v or 0) for v in evidence[k::3]) for k in range(3))
     return counted, (slash[0], slash[1], slash[2])
 
 

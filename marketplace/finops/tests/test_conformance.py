@@ -446,3 +446,11 @@ def test_typed_parquet_columns_are_taken_as_typed(tmp_path):
     assert rows[0]["BilledCost"] == Decimal("12.5")
     assert rows[0]["ListCost"] == Decimal("15")
     assert rows[0]["ChargePeriodStart"] == dt.datetime(2026, 9, 1)
+
+
+def test_a_header_only_file_has_no_rows_and_no_findings(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text(",".join(VALID_ROW) + "\n", encoding="utf-8")
+    result, rows = check_file(path)
+    assert (result.focus_version, result.rows, result.rows_rejected, result.fatal) == ("1.2", 0, 0, False)
+    assert (result.findings, rows) == ([], [])
