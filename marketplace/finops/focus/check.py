@@ -8,33 +8,46 @@ Contract (used by ingest and by `mps finops check`):
 Parquet), FOCUS column names, plus an `x_SourceRow` BIGINT column. The result carries the FOCUS version checked
 against, the findings, `fatal` (the file cannot be used at all: say why in an ERROR finding), and `select_sql`: a
 SELECT over the relation that yields every `schema.FOCUS_COLUMNS` column with its stored type (normalised), then
-`x_SourceRow` and `x_RejectReason` (NULL for a usable row, else the rule id(s) that reject it).
+`x_SourceRow` and `x_RejectReason` (NULL for a usable row, else the rule id(s) that reject it, comma separated).
+
+How: the rules are data (`focus/spec/columns.json`: types, feature levels, nullability, allowed values per column
+and version; the rule ids are documented there). From them one stack of DuckDB views is generated over the relation
+(normalise each column, then one boolean flag per rule, then the reject reason) and one aggregate query counts every
+flag in a single pass; the commitment-discount identities take one more grouped pass when those columns are present.
+Date-times written with slashes need a small first pass to decide day/month order for the file. No per-row Python.
+The views and macros live on `con` (temporary), so `select_sql` must be run on the same connection.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import duckdb
 
-from marketplace.finops.focus.findings import ERROR, Finding
+from marketplace.finops.focus import spec
+from marketplace.finops.focus.findings import ERROR, INFO, WARNING, Finding
+from marketplace.finops.focus.rules import (
+    DATETIME_CANON,
+    DOTTED,
+    NUMERIC_CANON,
+    SLASH,
+    TOLERANCE,
+    Rule,
+    install_macros,
+    lit,
+    normalise,
+    q,
+    row_rules,
+    stored_expr,
+    typed_ok,
+)
 from marketplace.finops.schema import FOCUS_COLUMNS
 
-VERSIONS = ("1.0", "1.1", "1.2", "1.3")
+VERSIONS = spec.versions()
+LATEST = VERSIONS[-1]
 
-# Mandatory in every version 1.0-1.3 (ProviderName/PublisherName are replaced by ServiceProviderName in 1.3).
-_MANDATORY_ALL = (
-    "BilledCost",
-    "BillingAccountId",
-    "BillingCurrency",
-    "BillingPeriodEnd",
-    "BillingPeriodStart",
-    "ChargeCategory",
-    "ChargePeriodEnd",
-    "ChargePeriodStart",
-    "EffectiveCost",
-    "ServiceName",
-)
+_counter = itertools.count(1)
 
 
 @dataclass
@@ -43,43 +56,348 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     fatal: bool = False
     select_sql: str = ""
+    rows: int = 0
+    rows_rejected: int = 0
 
 
 def columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
-    return [row[0] for row in con.execute(f'DESCRIBE "{relation}"').fetchall()]
+    return [row[0] for row in con.execute(f"DESCRIBE {q(relation)}").fetchall()]
+
+
+def _types_of(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    return {row[0]: row[1] for row in con.execute(f"DESCRIBE {q(relation)}").fetchall()}
 
 
 def detect_version(columns: list[str]) -> str:
-    present = set(columns)
-    if "ServiceProviderName" in present:
-        return "1.3"
-    if present & {"BillingAccountType", "InvoiceId", "PricingCurrency", "SubAccountType"}:
-        return "1.2"
-    if present & {"ServiceSubcategory", "SkuMeter", "SkuPriceDetails", "CommitmentDiscountQuantity"}:
-        return "1.1"
-    return "1.0"
+    """The newest version that defines a column of the file (1.0 when none is newer)."""
+    by_lower = {name.lower(): col for name, col in spec.all_columns().items()}
+    found = [by_lower[c.lower()].since for c in columns if c.lower() in by_lower]
+    newest = max(found, key=lambda v: tuple(int(p) for p in v.split(".")), default=VERSIONS[0])
+    return newest if newest in VERSIONS else VERSIONS[0]
 
 
 def check_relation(
     con: duckdb.DuckDBPyConnection, relation: str, *, version: str | None = None
 ) -> CheckResult:
-    columns = columns_of(con, relation)
-    result = CheckResult(focus_version=version or detect_version(columns))
-    present = set(columns)
-    for name in _MANDATORY_ALL:
-        if name not in present:
-            result.findings.append(
-                Finding(f"{name}-presence", ERROR, name, 0, f"Mandatory column {name} is missing.")
+    if version is not None and version not in VERSIONS:
+        raise ValueError(f"Unknown FOCUS version {version!r}; known: {', '.join(VERSIONS)}")
+    source_types = _types_of(con, relation)
+    findings: list[Finding] = []
+    known = spec.all_columns()
+    by_lower = {name.lower(): name for name in known}
+
+    # 1. Map the source columns to FOCUS names.
+    source_of: dict[str, str] = {}  # FOCUS name -> source column
+    for src in source_types:
+        if src == "x_SourceRow":
+            continue
+        if src in known:
+            source_of[src] = src
+    for src in source_types:
+        if src == "x_SourceRow" or src in known:
+            continue
+        target = by_lower.get(src.lower())
+        if target and target not in source_of:
+            source_of[target] = src
+            findings.append(
+                Finding(
+                    "ColumnName-naming",
+                    WARNING,
+                    target,
+                    0,
+                    f"Column {src} read as the FOCUS column {target}.",
+                )
             )
-            result.fatal = True
+        elif not src.startswith("x_"):
+            findings.append(
+                Finding(
+                    "CustomColumn-naming",
+                    WARNING,
+                    src,
+                    0,
+                    f"Column {src} is not a FOCUS column and has no x_ prefix (custom columns must start with x_); "
+                    "it is ignored.",
+                )
+            )
+    checked_version = version or detect_version(list(source_of))
+    defined = spec.columns_for(checked_version)
+
+    # 2. Presence by feature level.
+    fatal_rules: list[str] = []
+    present = set(source_of)
+    features_present = {known[c].feature for c in present if known[c].feature}
+    for name, col in defined.items():
+        if name in present:
+            continue
+        partner = col.replaced_by or col.replaces
+        if partner and partner in present:
+            if spec.is_at_least(checked_version, known[partner].since):
+                findings.append(
+                    Finding(f"{name}-presence", INFO, name, 0, f"{name} is missing; filled from {partner}.")
+                )
+            continue
+        if col.level == "Mandatory":
+            findings.append(
+                Finding(
+                    f"{name}-presence",
+                    ERROR,
+                    name,
+                    0,
+                    f"Mandatory column {name} is missing (FOCUS {checked_version}).",
+                )
+            )
+            fatal_rules.append(f"{name}-presence")
+        elif col.level == "Recommended":
+            findings.append(
+                Finding(f"{name}-presence", INFO, name, 0, f"Recommended column {name} is missing.")
+            )
+        elif col.feature in features_present:
+            findings.append(
+                Finding(
+                    f"{name}-presence",
+                    INFO,
+                    name,
+                    0,
+                    f"Conditional column {name} is missing although the data has other columns on {col.feature}.",
+                )
+            )
+    for name in sorted(present):
+        if name not in defined:
+            findings.append(
+                Finding(
+                    f"{name}-version",
+                    INFO,
+                    name,
+                    0,
+                    f"{name} is not defined in FOCUS {checked_version} (introduced in {known[name].since}); read anyway.",
+                )
+            )
+
+    install_macros(con)
+    n = next(_counter)
+    l0 = f"{relation}__focus{n}_l0"
+
+    # 3. L0: raw values ('null' text as NULL) with their source types; slash-date order for the file.
+    varchar_path = {
+        name: not typed_ok(known[name].type, source_types[src])
+        for name, src in source_of.items()
+        if known[name].stored
+    }
+    l0_parts = []
+    null_literal = []
+    for name, src in source_of.items():
+        if not known[name].stored:
+            continue
+        if varchar_path[name]:
+            stype = source_types[src].upper()
+            if stype == "VARCHAR":
+                text = q(src)
+            elif stype.startswith(("STRUCT", "MAP", "LIST")) or stype.endswith("]"):
+                text = f"CAST(to_json({q(src)}) AS VARCHAR)"
+            else:
+                text = f"CAST({q(src)} AS VARCHAR)"
+            l0_parts.append(f"CASE WHEN {q(src)} IN ('null', 'NULL') THEN NULL ELSE {text} END AS {q(name)}")
+            canon = {"Decimal": NUMERIC_CANON, "DateTime": DATETIME_CANON}.get(known[name].type)
+            if canon:
+                l0_parts.append(f"coalesce(regexp_full_match({text}, '{canon}'), false) AS {q('c_' + name)}")
+            if source_types[src] == "VARCHAR":
+                null_literal.append(f"{q(src)} IN ('null', 'NULL')")
+        else:
+            l0_parts.append(f"{q(src)} AS {q(name)}")
+    row_col = "x_SourceRow" if "x_SourceRow" in source_types else "row_number() OVER () AS x_SourceRow"
+    null_flag = " OR ".join(null_literal) or "false"
+    l0_parts += [row_col, f"coalesce({null_flag}, false) AS x_NullLiteral"]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {q(l0)} AS SELECT {', '.join(l0_parts)} FROM {q(relation)}")
+
+    dt_text = [n_ for n_ in source_of if known[n_].type == "DateTime" and varchar_path.get(n_)]
+    num_text = [n_ for n_ in source_of if known[n_].type == "Decimal" and varchar_path.get(n_)]
+    la, lb = f"{relation}__focus{n}_la", f"{relation}__focus{n}_lb"
+    cleaned = [
+        f"CASE WHEN NOT {q('c_' + c)} THEN focus_num_clean({q(c)}) END AS {q('t_' + c)}" for c in num_text
+    ] + [f"CASE WHEN NOT {q('c_' + c)} THEN trim({q(c)}) END AS {q('t_' + c)}" for c in dt_text]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {q(la)} AS SELECT {', '.join(['*', *cleaned])} FROM {q(l0)}")
     parts = []
-    for name, kind in FOCUS_COLUMNS:
+    for c in num_text:
+        t = q("t_" + c)
         parts.append(
-            f'TRY_CAST("{name}" AS {kind}) AS "{name}"' if name in present else f'NULL::{kind} AS "{name}"'
+            f"CASE WHEN regexp_matches({t}, '^[-+]') THEN ltrim(substr({t}, 2)) ELSE {t} END AS {q('b_' + c)}"
         )
-    reject = "CASE WHEN TRY_CAST(\"BilledCost\" AS DECIMAL(28,10)) IS NULL THEN 'BilledCost-type' END"
-    result.select_sql = (
-        f'SELECT {", ".join(parts)}, "x_SourceRow", {reject if not result.fatal else "NULL"} AS "x_RejectReason" '
-        f'FROM "{relation}"'
+        parts.append(f"starts_with({t}, '-') AS {q('n_' + c)}")
+    for c in dt_text:
+        t = q("t_" + c)
+        parts.append(
+            f"CASE WHEN regexp_full_match({t}, '{SLASH}') THEN regexp_extract({t}, '{SLASH}', ['a', 'b', 'y', 't']) "
+            f"WHEN regexp_full_match({t}, '{DOTTED}') THEN regexp_extract({t}, '{DOTTED}', ['a', 'b', 'y', 't']) "
+            f"END AS {q('p_' + c)}"
+        )
+        parts.append(f"regexp_full_match({t}, '{DOTTED}') AS {q('d_' + c)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {q(lb)} AS SELECT {', '.join(['*', *parts])} FROM {q(la)}")
+    # slash dates: month/day unless the counting pass finds day-first evidence (then a second pass)
+    order = "mdy"
+    while True:
+        rules, l3, out = _build_views(
+            con,
+            lb,
+            f"{relation}__focus{n}",
+            present,
+            source_of,
+            source_types,
+            varchar_path,
+            fatal_rules,
+            order,
+        )
+        counted, slash = _count(con, l3, rules, dt_text)
+        n_slash, n_day_first, n_month_first = slash
+        wanted = "ambiguous" if n_day_first and n_month_first else "dmy" if n_day_first else "mdy"
+        if wanted == order:
+            break
+        order = wanted
+    rows, rejected = int(counted[0] or 0), int(counted[1] or 0)
+    order_note = {
+        "mdy": "; slash dates read as month/day/year (no first part above 12 in the file)",
+        "dmy": "; slash dates read as day/month/year (a first part above 12 occurs in the file)",
+        "ambiguous": "; slash dates occur in both day/month and month/day order and are not read",
+    }[order]
+    for i, rule in enumerate(rules):
+        count, first = int(counted[2 + 2 * i] or 0), counted[3 + 2 * i]
+        if count:
+            note = (
+                order_note
+                if n_slash and rule.rule_id.endswith(("-format", "-type")) and rule.column in dt_text
+                else ""
+            )
+            findings.append(
+                Finding(
+                    rule.rule_id,
+                    ERROR if rule.rejects else rule.severity,
+                    rule.column,
+                    count,
+                    f"{rule.message}{note} ({count} row{'s' if count != 1 else ''}, first at row {first})",
+                )
+            )
+    if fatal_rules:
+        rejected = rows
+    else:
+        findings += _commitment_findings(con, out, present)
+    return CheckResult(
+        focus_version=checked_version,
+        findings=findings,
+        fatal=bool(fatal_rules),
+        select_sql=f"SELECT * FROM {q(out)}",
+        rows=rows,
+        rows_rejected=rejected,
     )
-    return result
+
+
+def _build_views(
+    con: duckdb.DuckDBPyConnection,
+    lb: str,
+    base: str,
+    present: set[str],
+    source_of: dict[str, str],
+    source_types: dict[str, str],
+    varchar_path: dict[str, bool],
+    fatal_rules: list[str],
+    order: str,
+) -> tuple[list[Rule], str, str]:
+    """L1 (normalised values), L2 (one flag per rule), L3 (+ reject reason) and OUT (the stored columns) over L0."""
+    known = spec.all_columns()
+    l1, l2, l3, out = (f"{base}_{part}" for part in ("l1", "l2", "l3", "out"))
+    l1_parts = []
+    rules: list[Rule] = []
+    for name, col in known.items():
+        if name not in present or not col.stored:
+            continue
+        raw = f"r_{name}"
+        l1_parts.append(f"{q(name)} AS {q(raw)}")
+        source_type = "VARCHAR" if varchar_path[name] else source_types[source_of[name]]
+        value, col_rules = normalise(name, col, q(name), q(raw), source_type, order)
+        l1_parts.append(f"{value} AS {q(name)}")
+        if source_type == "VARCHAR" and col.type in ("Decimal", "DateTime"):
+            l1_parts.append(q("c_" + name))
+        rules += col_rules
+    l1_parts += ["x_SourceRow", "x_NullLiteral"]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {q(l1)} AS SELECT {', '.join(l1_parts)} FROM {q(lb)}")
+    rules += row_rules(present, known)
+    rules.append(
+        Rule(
+            "Dataset-nullliteral",
+            "",
+            INFO,
+            "The text 'null' stands for an empty value; read as null",
+            "x_NullLiteral",
+        )
+    )
+    flag_parts = [f"coalesce({r.expr}, false) AS f{i}" for i, r in enumerate(rules)]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {q(l2)} AS SELECT *, {', '.join(flag_parts)} FROM {q(l1)}")
+    if fatal_rules:
+        reason = lit(",".join(fatal_rules))
+    else:
+        rejecting = [f"CASE WHEN f{i} THEN {lit(r.rule_id)} END" for i, r in enumerate(rules) if r.rejects]
+        reason = f"nullif(concat_ws(',', {', '.join(rejecting)}), '')" if rejecting else "NULL"
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {q(l3)} AS SELECT *, CAST({reason} AS VARCHAR) AS x_RejectReason FROM {q(l2)}"
+    )
+    out_parts = [stored_expr(name, kind, present) for name, kind in FOCUS_COLUMNS]
+    out_parts += ["x_SourceRow", "x_RejectReason"]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {q(out)} AS SELECT {', '.join(out_parts)} FROM {q(l3)}")
+    return rules, l3, out
+
+
+def _count(
+    con: duckdb.DuckDBPyConnection, l3: str, rules: list[Rule], dt_text: list[str]
+) -> tuple[tuple, tuple[int, int, int]]:
+    """One pass: rows, rejected rows, per rule (count, first source row); and the slash-date evidence."""
+    aggs = ["count(*)", "count_if(x_RejectReason IS NOT NULL)"]
+    for i in range(len(rules)):
+        aggs += [f"count_if(f{i})", f"min(x_SourceRow) FILTER (WHERE f{i})"]
+    for c in dt_text:
+        raw = q("r_" + c)
+        aggs += [
+            f"count_if(contains({raw}, '/'))",
+            f"count_if(regexp_matches({raw}, '^\\s*(1[3-9]|[23][0-9])/'))",
+            f"count_if(regexp_matches({raw}, '^\\s*[0-9]{{1,2}}/(1[3-9]|[23][0-9])/'))",
+        ]
+    counted = con.execute(f"SELECT {', '.join(aggs)} FROM {q(l3)}").fetchone()
+    assert counted is not None
+    evidence = counted[2 + 2 * len(rules) :]
+    slash = tuple(sum(int(v or 0) for v in evidence[k::3]) for k in range(3))
+    return counted, (slash[0], slash[1], slash[2])
+
+
+def _commitment_findings(con: duckdb.DuckDBPyConnection, out: str, present: set[str]) -> list[Finding]:
+    if not {"CommitmentDiscountId", "ChargeCategory", "EffectiveCost", "BilledCost"} <= present:
+        return []
+    row = con.execute(
+        f"""
+        WITH per_id AS (
+          SELECT "CommitmentDiscountId" AS id,
+                 sum("EffectiveCost") FILTER (WHERE "ChargeCategory" = 'Usage') AS used,
+                 sum("BilledCost") FILTER (WHERE "ChargeCategory" = 'Purchase') AS bought,
+                 count(*) AS n, min(x_SourceRow) AS first
+          FROM {q(out)}
+          WHERE x_RejectReason IS NULL AND "CommitmentDiscountId" IS NOT NULL
+          GROUP BY 1
+        )
+        SELECT count(*), sum(n), min(first), list(id ORDER BY id)[1:3]
+        FROM per_id
+        WHERE used IS NOT NULL AND bought IS NOT NULL
+          AND abs(CAST(used AS DOUBLE) - CAST(bought AS DOUBLE))
+              > {TOLERANCE} * greatest(abs(CAST(used AS DOUBLE)), abs(CAST(bought AS DOUBLE)))
+        """
+    ).fetchone()
+    assert row is not None
+    ids = int(row[0])
+    if not ids:
+        return []
+    rows = int(row[1])
+    return [
+        Finding(
+            "CommitmentDiscountId-commitment",
+            WARNING,
+            "CommitmentDiscountId",
+            rows,
+            f"For {ids} commitment discount(s) ({', '.join(row[3])}{', ...' if ids > 3 else ''}) the EffectiveCost "
+            f"of Usage rows does not add up to the BilledCost of Purchase rows ({rows} rows, first at row {row[2]})",
+        )
+    ]

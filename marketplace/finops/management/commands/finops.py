@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 ACTIONS: dict[str, str] = {
     "tick": "marketplace.finops.commands.tick",
     "report": "marketplace.finops.commands.report",
+    "check": "marketplace.finops.commands.check",
 }
 
 
