@@ -88,3 +88,40 @@ def test_finops_analyst_reads_the_dashboard(page: Page, e2e_server: E2EServer) -
     )
 
     assert_no_serious_axe_violations(page)
+
+
+MPS_SET_UP = r"""
+import datetime as dt
+from marketplace.accounts.models import Organisation
+from marketplace.finops.models import BillingPeriodData
+from marketplace.finops.tests.helpers import cost_row, store_costs
+
+# Three more state bodies (NVE has data from the journey above or gets it here), three municipalities, one county.
+amounts = {"974761467": "100.00", "961181399": "200.00", "971040238": "300.00", "970205039": "400.00",
+           "964338442": "10.00", "939760946": "20.00", "921153082": "30.00", "921693230": "99.99"}
+for orgnr, amount in amounts.items():
+    organisation = Organisation.objects.get(orgnr=orgnr)
+    if not BillingPeriodData.objects.filter(organisation=organisation).exists():
+        store_costs(organisation, [cost_row(dt.date(2026, 1, 7), amount)])
+print("ok")
+"""
+
+
+def test_mps_staff_see_aggregates_without_small_groups(page: Page, e2e_server: E2EServer) -> None:
+    assert e2e_server.manage("shell", "-c", MPS_SET_UP).strip().splitlines()[-1] == "ok"
+    login_as(page, "dfo.kategori")
+    page.set_default_timeout(60_000)
+    page.goto("/finops/mps/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("FinOps – samlet for MPS")
+    section = page.locator("section", has=page.get_by_role("heading", name="Kostnad per type virksomhet"))
+    chart = section.locator('figure[data-vega-spec-id="kinds-spec"]')
+    expect(chart).to_have_attribute("data-vega-state", "ready")
+    expect(chart.locator("svg .mark-rect path")).to_have_count(1)  # only the state bodies are shown
+    section.get_by_text("Vis tallene som tabell").click()
+    table = section.get_by_role("table", name="Kostnad per type virksomhet")
+    expect(table.get_by_role("row", name=re.compile("Statlig virksomhet"))).to_contain_text("4")
+    # one county is a group of one; the municipalities are then the smallest other group: both hidden
+    expect(table.get_by_role("row", name=re.compile("Fylkeskommune"))).to_contain_text("Skjult")
+    expect(table.get_by_role("row", name=re.compile("^Kommune"))).to_contain_text("Skjult")
+    expect(page.locator("main")).not_to_contain_text("99,99")
+    assert_no_serious_axe_violations(page)
