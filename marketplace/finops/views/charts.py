@@ -240,7 +240,10 @@ def stacked_bars_over_time(
                 timeUnit=time_unit,
                 title=period_title,
                 axis=alt.Axis(
-                    format=label_format, formatType="time", labelAngle=0 if grain == "month" else -45
+                    format=label_format,
+                    formatType="time",
+                    labelAngle=0 if grain == "month" else -45,
+                    labelOverlap=True,
                 ),
             ),
             y=alt.Y(f"{amount_field}:Q", title=amount_title, stack="zero", axis=alt.Axis(format=",.0f")),
