@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 PAGES: list[tuple[str, object]] = [
-    # ("finops:dashboard", _("Oversikt")),
+    ("finops:dashboard", _("Oversikt")),
     ("finops:budgets", _("Budsjett")),
     ("finops:anomalies", _("Avvik")),
     ("finops:showback", _("Kostnadsfordeling")),

@@ -24,3 +24,14 @@ urlpatterns += [
     path("budsjett/<int:pk>/slett/", budget_views.budget_delete_view, name="budget_delete"),
     path("avvik/", anomaly_views.anomaly_list_view, name="anomalies"),
 ]
+
+# pages: dashboard and MPS aggregates
+from django.urls import path as pages_path  # noqa: E402
+
+from marketplace.finops.views import dashboard as dashboard_views  # noqa: E402
+from marketplace.finops.views import mps as mps_views  # noqa: E402
+
+urlpatterns += [
+    pages_path("", dashboard_views.dashboard, name="dashboard"),
+    pages_path("mps/", mps_views.mps, name="mps"),
+]
