@@ -95,7 +95,7 @@ def costs(scope: Scope, *, engine: str | None = None) -> ir.Table:
     if not files:
         return ibis.memtable(STORAGE_SCHEMA.to_pyarrow().empty_table())
     table = con.read_parquet(files if len(files) > 1 else files[0])
-    return table.select(*[table[name].cast(kind) for name, kind in STORAGE_SCHEMA.items()])
+    return table.select(*[table[name].cast(kind).name(name) for name, kind in STORAGE_SCHEMA.items()])
 
 
 def execute(expr: ir.Table, *, engine: str | None = None) -> list[dict[str, Any]]:
