@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 PAGES: list[tuple[str, object]] = [
     # ("finops:dashboard", _("Oversikt")),
+    ("finops:licences", _("Lisenser")),
+    ("finops:carbon", _("Klima")),
+    ("finops:prices", _("Priskontroll")),
+    ("finops:unit_costs", _("Enhetskostnader")),
+    ("finops:workload", _("Ressurser")),
 ]
 
 __all__ = ["PAGES", "_"]
