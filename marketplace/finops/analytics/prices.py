@@ -327,7 +327,7 @@ def price_check(
                 billing_period=row["period"],
                 price_list_version=int(row["p_version"]),
                 unit=interval[4],
-                quantity=quantity.normalize() if quantity else quantity,
+                quantity=quantity,
                 billed_unit_price=row["amount"] / quantity,
                 contract_unit_price=interval[3],
                 billed_amount=row["amount"],

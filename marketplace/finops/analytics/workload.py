@@ -55,9 +55,10 @@ def _resource_rows(scope: Scope, engine: str | None) -> Any:
     return t.filter(t.ChargeCategory == "Usage", t.ResourceId.notnull(), t.ResourceId != "")
 
 
-def _group(rows: Any) -> Any:
+def _group(rows: Any, *extra: str) -> Any:
     return rows.group_by(
         "ResourceId",
+        *extra,
         currency=rows.BillingCurrency,
         resource_name=ibis.coalesce(rows.ResourceName, ""),
         sub_account=ibis.coalesce(rows.SubAccountId, ""),
@@ -87,10 +88,9 @@ def idle_expr(
         ~rows.ConsumedUnit.lower().strip().isin(TIME_UNITS),
         ~rows.ConsumedUnit.lower().contains("hour"),
     )
-    daily = _group(rows.mutate(day=rows.ChargePeriodStart.date(), unit=rows.ConsumedUnit)).aggregate(
-        day_qty=ibis.coalesce(rows.ConsumedQuantity, 0).sum(),
-        day_cost=rows.EffectiveCost.sum(),
-        by=["day", "unit"],
+    base = rows.mutate(day=rows.ChargePeriodStart.date(), unit=rows.ConsumedUnit)
+    daily = _group(base, "day", "unit").aggregate(
+        day_qty=ibis.coalesce(base.ConsumedQuantity, 0).sum(), day_cost=base.EffectiveCost.sum()
     )
     per_resource = daily.group_by(
         "ResourceId", "currency", "resource_name", "sub_account", "service", "unit"

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from marketplace.accounts.tests.factories import OrganisationFactory
 from marketplace.finops.analytics.backend import Scope
@@ -17,6 +18,7 @@ from marketplace.finops.analytics.carbon import (
     provider_key,
 )
 from marketplace.finops.tests.helpers import cost_row, store_costs
+from marketplace.finops.tests.optimise_pages import assert_page_matrix
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 9, 1)
@@ -147,3 +149,20 @@ def test_estimate_of_empty_scope():
     org = OrganisationFactory()
     estimate = carbon_estimate(Scope((org.pk,)))
     assert (estimate.lines, estimate.total_kwh, estimate.total_kg_co2e) == ([], Decimal(0), Decimal(0))
+
+
+def test_carbon_page(client):
+    org = OrganisationFactory()
+    store_costs(org, [cost_row(DAY, "10", ConsumedQuantity=Decimal("100"), RegionId="secret-region-1")])
+    url = reverse("finops:carbon")
+    assert_page_matrix(client, url, org, "secret-region-1")
+    response = client.get(url + "?period_from=2026-09&period_to=2026-09&format=csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines == [
+        "provider;region;service_category;kind;quantity;quantity_unit;kwh;kg_co2e;grid_t_co2e_per_kwh;"
+        "default_provider;default_region",
+        # RegionName "Norway East" gives the Norwegian factor although the id is unknown
+        "Nordsky;secret-region-1;Compute;compute;100;vCPU-h;0.29862;0.0022754844;0.00000762;True;False",
+    ]
+    response = client.get(url + "?period_from=2026-10&format=csv")
+    assert len(response.content.decode("utf-8-sig").splitlines()) == 1

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.accounts.tests.factories import OrganisationFactory
@@ -15,6 +16,7 @@ from marketplace.finops.analytics.backend import Scope
 from marketplace.finops.analytics.prices import price_check, price_intervals
 from marketplace.finops.models import ExchangeRate, SkuMapping
 from marketplace.finops.tests.helpers import cost_row, store_costs
+from marketplace.finops.tests.optimise_pages import assert_page_matrix
 
 pytestmark = pytest.mark.django_db
 SEP = dt.date(2026, 9, 1)
@@ -192,3 +194,25 @@ def test_service_name_mapping_and_no_mappings():
     check = price_check(Scope((org.pk,)))
     assert [(d.sku_id, d.overbilling_amount) for d in check.deviations] == [("", Decimal("10"))]
     assert check.total_overbilling_amount == Decimal("10")
+
+
+def test_prices_page(client):
+    contract = price_world()
+    org = OrganisationFactory()
+    store_costs(
+        org,
+        [
+            vm(SEP, "50", "100"),
+            vm(SEP + dt.timedelta(days=1), "45.50", "100"),
+            cost_row(SEP, "9", SkuId="gpu.x"),
+        ],
+    )
+    url = reverse("finops:prices")
+    page = assert_page_matrix(client, url, org, contract.reference)
+    assert "gpu.x" in page
+    response = client.get(url + "?format=csv")
+    assert response.content.decode("utf-8-sig").splitlines() == [
+        "contract;price_sku;sku_id;billing_period;price_list_version;unit;quantity;billed_unit_price;"
+        "contract_unit_price;billed_amount;overbilling_amount",
+        f"{contract.reference};VCPU;vm.std;2026-09;1;vcpu_hour;100;0.5;0.45;50;5",
+    ]
