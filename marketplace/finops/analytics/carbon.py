@@ -156,9 +156,9 @@ def energy_kwh(kind: str, quantity: Decimal, provider: str, subcategory: str | N
     return Decimal(data["memory_kwh_per_gb_hour"]["value"]) * quantity
 
 
-def usage_quantities_expr(scope: Scope) -> Any:
+def usage_quantities_expr(scope: Scope, *, engine: str | None = None) -> Any:
     """Ibis: Usage quantities summed per provider, region, category, subcategory and unit."""
-    t = costs(scope)
+    t = costs(scope, engine=engine)
     usage = t.filter(t.ChargeCategory == "Usage")
     usage = usage.mutate(
         unit=ibis.coalesce(usage.ConsumedUnit, usage.PricingUnit),
@@ -179,7 +179,7 @@ def carbon_estimate(scope: Scope, *, engine: str | None = None) -> CarbonEstimat
     unestimated_rows = 0
     unestimated_units: set[str] = set()
     pue_of = coefficients()["providers"]
-    for group in execute(usage_quantities_expr(scope), engine=engine):
+    for group in execute(usage_quantities_expr(scope, engine=engine), engine=engine):
         quantity = group["quantity"] if group["quantity"] is not None else Decimal(0)
         kind_factor = classify(group["unit"], group["ServiceCategory"], group["ServiceSubcategory"])
         if kind_factor is None or quantity == 0:
