@@ -12,12 +12,21 @@ from marketplace.accounts.models import Organisation
 from marketplace.finops.services.optimise import ImportRejected
 
 
-def add_import_arguments(parser: Any, help_text: str) -> None:
+def add_import_arguments(parser: Any, help_text: str) -> Any:
+    """Adds the `import` sub-action; returns the sub-parsers for more."""
     sub = parser.add_subparsers(dest="subaction", required=True, parser_class=type(parser))
     importer = sub.add_parser("import", help=help_text, called_from_command_line=True)
     importer.add_argument("file", help="CSV file")
     importer.add_argument("--org", required=True, help="organisation number (orgnr)")
     importer.add_argument("--format", choices=["text", "json"], default="text")
+    return sub
+
+
+def write_result(stdout: Any, as_json: bool, payload: dict[str, Any]) -> None:
+    if as_json:
+        stdout.write(json.dumps(payload, ensure_ascii=False, default=str))
+    else:
+        stdout.write(", ".join(f"{key}: {value}" for key, value in payload.items()))
 
 
 def run_import(options: dict[str, Any], stdout: Any, service: Callable[..., dict[str, Any]]) -> int:

@@ -28,7 +28,7 @@ from marketplace.finops.analytics.licences import (
     months_between,
     seat_state,
 )
-from marketplace.finops.models import LicenceAssignment
+from marketplace.finops.models import LicenceAssignment, LicencePrice
 from marketplace.finops.services.optimise import ImportRejected, licence_price_set, licences_import
 from marketplace.finops.tests.helpers import cost_row, store_costs
 from marketplace.finops.tests.optimise_pages import assert_page_matrix
@@ -294,3 +294,61 @@ def test_licences_upload_by_analyst(client):
     assert response.status_code == 400
     assert "Linje 2" in response.content.decode()
     assert LicenceAssignment.objects.filter(organisation=org).count() == 6
+
+
+def test_price_command(tmp_path):
+    org = OrganisationFactory()
+    line = PriceLineFactory(unit=PriceUnit.USER_MONTH, unit_price_amount=Decimal("99"))
+    out = io.StringIO()
+    call_command(
+        "finops",
+        "licences",
+        "price",
+        "--org",
+        org.orgnr,
+        "--product",
+        "Kontor",
+        "--contract",
+        line.price_list.contract.reference,
+        "--price-sku",
+        line.sku,
+        "--format",
+        "json",
+        stdout=out,
+    )
+    assert LicencePrice.objects.get(organisation=org, product="Kontor").price_line == line
+    call_command(
+        "finops",
+        "licences",
+        "price",
+        "--org",
+        org.orgnr,
+        "--product",
+        "Kontor",
+        "--monthly",
+        "12,5",
+        stdout=io.StringIO(),
+    )
+    price = LicencePrice.objects.get(organisation=org, product="Kontor")
+    assert (price.price_line, price.monthly_amount) == (None, Decimal("12.5"))
+    vcpu = PriceLineFactory(unit=PriceUnit.VCPU_HOUR)
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command(
+            "finops",
+            "licences",
+            "price",
+            "--org",
+            org.orgnr,
+            "--product",
+            "Kontor",
+            "--contract",
+            vcpu.price_list.contract.reference,
+            "--price-sku",
+            vcpu.sku,
+            "--format",
+            "json",
+            stdout=out,
+        )
+    assert json.loads(out.getvalue()) == {"detail": "Prislinjen må ha enheten bruker-måned."}
+    assert LicencePrice.objects.get(organisation=org, product="Kontor").monthly_amount == Decimal("12.5")

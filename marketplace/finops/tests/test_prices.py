@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.accounts.tests.factories import OrganisationFactory
+from marketplace.accounts.middleware import activate
+from marketplace.accounts.models import Role
+from marketplace.accounts.tests.factories import OrganisationFactory, member
 from marketplace.catalogue.models import PriceUnit
 from marketplace.catalogue.tests.factories import ContractFactory, PriceLineFactory, PriceListFactory
+from marketplace.core.models import AuditEvent
 from marketplace.finops.analytics.backend import Scope
 from marketplace.finops.analytics.prices import price_check, price_intervals
 from marketplace.finops.models import ExchangeRate, SkuMapping
+from marketplace.finops.services.optimise import sku_mapping_create
 from marketplace.finops.tests.helpers import cost_row, store_costs
 from marketplace.finops.tests.optimise_pages import assert_page_matrix
 
@@ -216,3 +224,63 @@ def test_prices_page(client):
         "contract_unit_price;billed_amount;overbilling_amount",
         f"{contract.reference};VCPU;vm.std;2026-09;1;vcpu_hour;100;0.5;0.45;50;5",
     ]
+
+
+def test_sku_mapping_service_and_command():
+    contract = ContractFactory()
+    PriceLineFactory(
+        price_list=PriceListFactory(contract=contract), sku="VCPU", unit_price_amount=Decimal("0.45")
+    )
+    buyer_admin = member(OrganisationFactory(), Role.ORG_ADMIN)
+    activate(buyer_admin, buyer_admin.memberships.first().organisation)
+    with pytest.raises(PermissionDenied):
+        sku_mapping_create(actor=buyer_admin, contract=contract, price_sku="VCPU", sku_id="vm")
+    with pytest.raises(ValueError, match="ingen prislinje"):
+        sku_mapping_create(actor=None, contract=contract, price_sku="NOPE", sku_id="vm")
+    assert not SkuMapping.objects.exists()
+    out = io.StringIO()
+    call_command(
+        "finops",
+        "skumap",
+        "add",
+        "--contract",
+        contract.reference,
+        "--price-sku",
+        "VCPU",
+        "--sku-id",
+        "vm.std",
+        "--tolerance-percent",
+        "2.5",
+        "--format",
+        "json",
+        stdout=out,
+    )
+    mapping = SkuMapping.objects.get()
+    assert json.loads(out.getvalue()) == {
+        "id": mapping.pk,
+        "contract": contract.reference,
+        "provider": contract.supplier.name,
+    }
+    assert (mapping.sku_id, mapping.price_sku, mapping.tolerance_percent) == (
+        "vm.std",
+        "VCPU",
+        Decimal("2.5"),
+    )
+    assert AuditEvent.objects.filter(verb="finops.sku_mapping_created").count() == 1
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command(
+            "finops",
+            "skumap",
+            "add",
+            "--contract",
+            "X-1",
+            "--price-sku",
+            "VCPU",
+            "--sku-id",
+            "a",
+            "--format",
+            "json",
+            stdout=out,
+        )
+    assert json.loads(out.getvalue()) == {"detail": "Fant ingen kontrakt X-1."}

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 ACTIONS: dict[str, str] = {
     "licences": "marketplace.finops.commands.licences",
     "metrics": "marketplace.finops.commands.metrics",
+    "skumap": "marketplace.finops.commands.skumap",
 }
 
 
