@@ -155,7 +155,8 @@ def test_carbon_page(client):
     org = OrganisationFactory()
     store_costs(org, [cost_row(DAY, "10", ConsumedQuantity=Decimal("100"), RegionId="secret-region-1")])
     url = reverse("finops:carbon")
-    assert_page_matrix(client, url, org, "secret-region-1")
+    page = assert_page_matrix(client, url, org, "secret-region-1")
+    assert "Databehandling" in page
     response = client.get(url + "?period_from=2026-09&period_to=2026-09&format=csv")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines == [

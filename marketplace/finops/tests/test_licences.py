@@ -294,6 +294,11 @@ def test_licences_upload_by_analyst(client):
     assert response.status_code == 400
     assert "Linje 2" in response.content.decode()
     assert LicenceAssignment.objects.filter(organisation=org).count() == 6
+    image = io.BytesIO(b"\x89PNG\r\n")
+    image.name = "seats.png"
+    response = client.post(licences_url(), {"file": image})
+    assert response.status_code == 400
+    assert "Filen må være en CSV-fil (.csv)." in response.content.decode()
 
 
 def test_price_command(tmp_path):

@@ -31,12 +31,23 @@ from marketplace.finops.analytics.unit_costs import metric_names, unit_costs
 from marketplace.finops.analytics.workload import HEURISTICS, workload_findings
 from marketplace.finops.models import LicenceAssignment
 from marketplace.finops.permissions import finops_organisation
-from marketplace.finops.services.optimise import ImportRejected, business_metrics_import, licences_import
+from marketplace.finops.services.optimise import (
+    MAX_IMPORT_BYTES,
+    ImportRejected,
+    business_metrics_import,
+    licences_import,
+)
 
 KIND_LABELS = {
     "cost_no_usage": gettext_lazy("Kostnad uten bruk"),
     "idle": gettext_lazy("Ubrukt (flatt lavt forbruk)"),
     "unattached_storage": gettext_lazy("Frakoblet lagring"),
+}
+CARBON_KIND_LABELS = {
+    "compute": gettext_lazy("Databehandling"),
+    "storage": gettext_lazy("Lagring"),
+    "network": gettext_lazy("Nettverk"),
+    "memory": gettext_lazy("Minne"),
 }
 STATE_LABELS = {
     "unused": gettext_lazy("Ubrukt"),
@@ -82,6 +93,21 @@ class WorkloadFilterForm(PeriodForm):
 
 class UploadForm(AccessibleForm):
     file = forms.FileField(label=gettext_lazy("CSV-fil"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("Filen må være en CSV-fil (.csv)."))
+        if upload.content_type not in (
+            "text/csv",
+            "text/plain",
+            "application/vnd.ms-excel",
+            "application/octet-stream",
+        ):
+            raise forms.ValidationError(_("Filen må være en CSV-fil (.csv)."))
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("Filen er for stor (maks 20 MB)."))
+        return upload
 
 
 def finops_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -249,11 +275,9 @@ def carbon(request: HttpRequest, organisation: Any) -> HttpResponse:
                 for line in estimate.lines
             ),
         )
-    return render(
-        request,
-        "finops/carbon.html",
-        {"organisation": organisation, "filters": filters, "estimate": estimate},
-    )
+    lines = [{"line": line, "kind_label": CARBON_KIND_LABELS[line.kind]} for line in estimate.lines]
+    context = {"organisation": organisation, "filters": filters, "estimate": estimate, "lines": lines}
+    return render(request, "finops/carbon.html", context)
 
 
 @finops_page
