@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -216,7 +217,7 @@ def test_prices_page(client):
         ],
     )
     url = reverse("finops:prices")
-    page = assert_page_matrix(client, url, org, contract.reference)
+    page = assert_page_matrix(client, url, org, contract.reference, mps_status=200)
     assert "gpu.x" in page
     response = client.get(url + "?format=csv")
     assert response.content.decode("utf-8-sig").splitlines() == [
@@ -284,3 +285,20 @@ def test_sku_mapping_service_and_command():
             stdout=out,
         )
     assert json.loads(out.getvalue()) == {"detail": "Fant ingen kontrakt X-1."}
+
+
+def test_prices_page_for_mps_staff_sums_every_organisation():
+    contract = price_world()
+    nve, toll = OrganisationFactory(), OrganisationFactory(name="Tolletaten")
+    store_costs(nve, [vm(SEP, "50", "100")])  # over 5
+    store_costs(toll, [vm(SEP, "47", "100")])  # over 2
+    client = Client()
+    client.force_login(member(OrganisationFactory(), Role.CATEGORY_MANAGER))
+    response = client.get(reverse("finops:prices"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert contract.reference in page
+    assert "Tolletaten" not in page
+    assert response.context["by_contract"] == [
+        {"contract": contract.reference, "overbilling_amount": Decimal("7")}
+    ]

@@ -26,11 +26,11 @@ from marketplace.core.forms import AccessibleForm
 from marketplace.finops.analytics.backend import Scope
 from marketplace.finops.analytics.carbon import carbon_estimate
 from marketplace.finops.analytics.licences import licence_summary
-from marketplace.finops.analytics.prices import price_check
+from marketplace.finops.analytics.prices import overbilling_by_contract, price_check
 from marketplace.finops.analytics.unit_costs import metric_names, unit_costs
 from marketplace.finops.analytics.workload import HEURISTICS, workload_findings
 from marketplace.finops.models import LicenceAssignment
-from marketplace.finops.permissions import finops_organisation
+from marketplace.finops.permissions import can_view_finops_aggregates, finops_organisation
 from marketplace.finops.services.optimise import (
     MAX_IMPORT_BYTES,
     ImportRejected,
@@ -280,10 +280,21 @@ def carbon(request: HttpRequest, organisation: Any) -> HttpResponse:
     return render(request, "finops/carbon.html", context)
 
 
-@finops_page
-def prices(request: HttpRequest, organisation: Any) -> HttpResponse:
+@login_required
+def prices(request: HttpRequest) -> HttpResponse:
+    """An organisation's deviations for its finops people; for MPS staff the same check over every organisation's
+    data, shown only per contract and SKU (no organisation's rows)."""
+    organisation = finops_organisation(request.user)
+    if organisation is None and not can_view_finops_aggregates(request.user):
+        raise PermissionDenied
     filters = PeriodForm(request.GET or None)
-    check = price_check(_scope(organisation, filters))
+    data = filters.cleaned_data if filters.is_valid() else {}
+    scope = Scope(
+        (organisation.pk,) if organisation is not None else None,
+        period_from=data.get("period_from"),
+        period_to=data.get("period_to"),
+    )
+    check = price_check(scope)
     if _wants_csv(request):
         return csv_response(
             "priskontroll.csv",
@@ -317,9 +328,14 @@ def prices(request: HttpRequest, organisation: Any) -> HttpResponse:
                 for d in check.deviations
             ),
         )
-    return render(
-        request, "finops/prices.html", {"organisation": organisation, "filters": filters, "check": check}
-    )
+    context = {
+        "organisation": organisation,
+        "filters": filters,
+        "check": check,
+        "is_aggregate": organisation is None,
+        "by_contract": overbilling_by_contract(check),
+    }
+    return render(request, "finops/prices.html", context)
 
 
 @finops_page
