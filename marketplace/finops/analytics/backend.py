@@ -94,7 +94,11 @@ def costs(scope: Scope, *, engine: str | None = None) -> ir.Table:
     files = scope.resolved_files()
     if not files:
         return ibis.memtable(STORAGE_SCHEMA.to_pyarrow().empty_table())
-    table = con.read_parquet(files if len(files) > 1 else files[0])
+    if (engine or backend_name()) == "pyspark" and len(files) > 1:
+        # Ibis' PySpark read_parquet takes one path (a list becomes one bad glob): union the files instead
+        table = ibis.union(*[con.read_parquet(path) for path in files])
+    else:
+        table = con.read_parquet(files if len(files) > 1 else files[0])
     return table.select(*[table[name].cast(kind).name(name) for name, kind in STORAGE_SCHEMA.items()])
 
 
