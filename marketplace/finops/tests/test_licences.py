@@ -268,6 +268,11 @@ def test_licences_page_permission_matrix(client):
     assert lines[0] == "product;user;last_active_on;state;yearly_cost;currency"
     assert "Kontor;dan@nve.no;;unused;;" in lines
     assert "Kontor;bob@nve.no;2026-08-01;underused;;" in lines
+    response = client.get(licences_url() + "?as_of=2026-10-01&state=unused")
+    page = response.content.decode()
+    assert "dan@nve.no" in page
+    assert "bob@nve.no" not in page
+    assert 'href="?as_of=2026-10-01&amp;state=underused"' in page
 
 
 def test_licences_upload_denied_changes_nothing(client):

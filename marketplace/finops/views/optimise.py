@@ -171,6 +171,19 @@ def _upload(
     return None
 
 
+def _state_links(request: HttpRequest, wanted: str) -> list[dict[str, Any]]:
+    """Links to the seat list by state that keep the other filters in the URL."""
+    links = []
+    for key, label in [("", gettext_lazy("Alle")), *STATE_LABELS.items()]:
+        query = request.GET.copy()
+        query.pop("format", None)
+        query.pop("state", None)
+        if key:
+            query["state"] = key
+        links.append({"query": query.urlencode(), "label": label, "is_current": key == wanted})
+    return links
+
+
 @finops_page
 def licences(request: HttpRequest, organisation: Any) -> HttpResponse:
     upload_form, upload_errors, status = UploadForm(), [], 200
@@ -232,8 +245,7 @@ def licences(request: HttpRequest, organisation: Any) -> HttpResponse:
         "underused_days": underused_days,
         "upload_form": upload_form,
         "upload_errors": upload_errors,
-        "state_labels": STATE_LABELS,
-        "wanted_state": wanted_state,
+        "state_links": _state_links(request, wanted_state),
     }
     return render(request, "finops/licences.html", context, status=status)
 
