@@ -10,6 +10,11 @@ PAGES: list[tuple[str, object]] = [
     ("finops:anomalies", _("Avvik")),
     ("finops:showback", _("Kostnadsfordeling")),
     ("finops:commitments", _("Forpliktelser")),
+    ("finops:licences", _("Lisenser")),
+    ("finops:carbon", _("Klima")),
+    ("finops:prices", _("Priskontroll")),
+    ("finops:unit_costs", _("Enhetskostnader")),
+    ("finops:workload", _("Ressurser")),
 ]
 
 __all__ = ["PAGES", "_"]

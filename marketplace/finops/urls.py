@@ -1,6 +1,7 @@
 from django.urls import path
 
 from marketplace.finops.views import commitments as commitments_views
+from marketplace.finops.views import optimise as optimise_views
 from marketplace.finops.views import showback as showback_views
 
 app_name = "finops"
@@ -34,4 +35,10 @@ from marketplace.finops.views import mps as mps_views  # noqa: E402
 urlpatterns += [
     pages_path("", dashboard_views.dashboard, name="dashboard"),
     pages_path("mps/", mps_views.mps, name="mps"),
+    # optimise: licences, carbon, price compliance, unit costs, workload
+    path("lisenser/", optimise_views.licences, name="licences"),
+    path("klima/", optimise_views.carbon, name="carbon"),
+    path("priskontroll/", optimise_views.prices, name="prices"),
+    path("enhetskostnader/", optimise_views.unit_costs_page, name="unit_costs"),
+    path("ressurser/", optimise_views.workload, name="workload"),
 ]

@@ -3,3 +3,4 @@
 from marketplace.finops.models.allocation import *  # noqa: F403
 from marketplace.finops.models.budgets import *  # noqa: F403
 from marketplace.finops.models.ingest import *  # noqa: F403
+from marketplace.finops.models.optimise import *  # noqa: F403

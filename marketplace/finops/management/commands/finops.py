@@ -14,6 +14,9 @@ ACTIONS: dict[str, str] = {
     "tick": "marketplace.finops.commands.tick",
     "report": "marketplace.finops.commands.report",
     "check": "marketplace.finops.commands.check",
+    "licences": "marketplace.finops.commands.licences",
+    "metrics": "marketplace.finops.commands.metrics",
+    "skumap": "marketplace.finops.commands.skumap",
 }
 
 
