@@ -10,7 +10,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 # action -> module (append one line per action)
-ACTIONS: dict[str, str] = {}
+ACTIONS: dict[str, str] = {
+    "import": "marketplace.finops.commands.import_",
+    "rates": "marketplace.finops.commands.rates",
+}
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""FinOps forms, one module per area."""
