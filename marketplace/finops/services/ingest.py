@@ -174,9 +174,7 @@ def finops_import(
         findings.extend(_reject_findings(rejected, findings))
         accounts = _accounts(con)
         _check_accounts(organisation, accounts)
-        for period, rows in periods:
-            written.append(_write_period(con, organisation, focus_import, period, rows))
-            _progress(focus_import, rows_loaded=sum(w.rows for w in written))
+        _write_periods(con, organisation, focus_import, periods, written)
         superseded = _commit(
             organisation=organisation,
             focus_import=focus_import,
@@ -294,31 +292,48 @@ def _storage_select(organisation: Organisation, import_id: int) -> str:
     return ", ".join(parts)
 
 
-def _write_period(
+def _write_periods(
     con: duckdb.DuckDBPyConnection,
     organisation: Organisation,
     focus_import: FocusImport,
-    period: dt.date,
-    rows: int,
-) -> _Written:
-    relpath = period_relpath(organisation.orgnr, period, focus_import.pk)
-    target = absolute(relpath)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.tmp")
+    periods: list[tuple[dt.date, int]],
+    written: list[_Written],
+) -> None:
+    """One pass over the checked rows: a partitioned COPY into a staging folder, then each period's file is
+    fsynced and renamed to its final name (appended to `written` as it goes, so a failure can remove it)."""
+    org_root = absolute(period_relpath(organisation.orgnr, periods[0][0], focus_import.pk)).parent.parent
+    staging = org_root / f".staging-import-{focus_import.pk}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.parent.mkdir(parents=True, exist_ok=True)
     try:
         con.execute(
             f"COPY (SELECT {_storage_select(organisation, focus_import.pk)} FROM checked "
-            f"WHERE x_RejectReason IS NULL AND x_BillingPeriod = DATE {_q(period.isoformat())} "
-            f'ORDER BY "ChargePeriodStart", x_SourceRow) '
-            f"TO {_q(str(temp))} (FORMAT parquet, COMPRESSION zstd)"
+            f"WHERE x_RejectReason IS NULL) "
+            f"TO {_q(str(staging))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (x_BillingPeriod), "
+            f"WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{{i}}')"
         )
-        with temp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-        _fsync_dir(target.parent)
+        for period, rows in periods:
+            relpath = period_relpath(organisation.orgnr, period, focus_import.pk)
+            target = absolute(relpath)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            parts = sorted((staging / f"x_BillingPeriod={period.isoformat()}").glob("*.parquet"))
+            if not parts:
+                raise IngestError(f"No data was written for billing period {period:%Y-%m}")
+            source = parts[0]
+            if len(parts) > 1:  # the engine split the period: merge into one file
+                source = staging / f"merged-{period:%Y-%m}.parquet"
+                listed = ", ".join(_q(str(p)) for p in parts)
+                con.execute(
+                    f"COPY (SELECT * FROM read_parquet([{listed}], hive_partitioning = false)) "
+                    f"TO {_q(str(source))} (FORMAT parquet, COMPRESSION zstd)"
+                )
+            with source.open("rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(source, target)
+            written.append(_Written(period=period, relpath=relpath, rows=rows))
+            _fsync_dir(target.parent)
     finally:
-        temp.unlink(missing_ok=True)
-    return _Written(period=period, relpath=relpath, rows=rows)
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _fsync_dir(path: Path) -> None:
