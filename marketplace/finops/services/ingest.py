@@ -19,8 +19,9 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,10 @@ def _connect() -> tuple[duckdb.DuckDBPyConnection, str]:
         }
     )
     con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET enable_progress_bar = false")
+    # Progress is computed (for `query_progress`, read by `_execute_with_progress`) but never printed.
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    con.execute("SET progress_bar_time = 0")
     return con, spill
 
 
@@ -164,7 +168,14 @@ def finops_import(
         if result.fatal:
             errors = [f.message for f in result.findings if f.severity == ERROR] or ["the file is not usable"]
             raise IngestError("The file does not conform to FOCUS: " + " ".join(errors))
-        rejected = _materialise(con, result.select_sql)
+        total_bytes = sources.bytes_total
+        rejected = _materialise(
+            con,
+            result.select_sql,
+            on_progress=lambda pct: _progress(
+                focus_import, bytes_done=min(total_bytes, int(total_bytes * max(pct, 0.0) / 100))
+            ),
+        )
         _progress(focus_import, bytes_done=sources.bytes_total)
         total, loaded, periods = _counts(con)
         if total == 0:
@@ -205,10 +216,41 @@ def _message(exc: Exception) -> str:
     return f"Import failed: {type(exc).__name__}: {exc}"
 
 
-def _materialise(con: duckdb.DuckDBPyConnection, select_sql: str) -> list[tuple[str, int]]:
+def _execute_with_progress(
+    con: duckdb.DuckDBPyConnection, sql: str, on_progress: Callable[[float], None], *, every: float = 1.0
+) -> None:
+    """Run `sql` in a helper thread and report DuckDB's progress (percent) from this thread while it runs, so the
+    progress is saved on this thread's DB connection."""
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            con.execute(sql)
+        except BaseException as exc:
+            failure.append(exc)
+
+    worker = threading.Thread(target=work, name="finops-ingest", daemon=True)
+    worker.start()
+    last = -1.0
+    while True:
+        worker.join(timeout=every)
+        if not worker.is_alive():
+            break
+        pct = con.query_progress()
+        if pct >= 0 and pct - last >= 1:
+            last = pct
+            on_progress(pct)
+    if failure:
+        raise failure[0]
+
+
+def _materialise(
+    con: duckdb.DuckDBPyConnection, select_sql: str, *, on_progress: Callable[[float], None]
+) -> list[tuple[str, int]]:
     """The checked rows as a temp table with the billing period; rows without a billing period are rejected here
     (they cannot be placed in a period). Returns (reject reason, rows) for the rejected rows."""
-    con.execute(
+    _execute_with_progress(
+        con,
         f"""
         CREATE OR REPLACE TEMP TABLE checked AS
         SELECT * REPLACE (
@@ -217,7 +259,8 @@ def _materialise(con: duckdb.DuckDBPyConnection, select_sql: str) -> list[tuple[
                ),
                CAST(date_trunc('month', "BillingPeriodStart") AS DATE) AS x_BillingPeriod
         FROM ({select_sql}) AS checked_source
-        """
+        """,
+        on_progress,
     )
     return [
         (str(reason), int(rows))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import time
 from decimal import Decimal
 
@@ -322,3 +323,23 @@ def test_an_unknown_source_format_is_refused(tmp_path):
         organisation=nve, paths=[write_csv(tmp_path / "c.csv", SEPT_OCT)], source_format="sap"
     )
     _assert_nothing_stored(imp, contains="Unknown source format 'sap'")
+
+
+def test_progress_is_reported_while_a_long_query_runs_and_errors_come_through():
+    from marketplace.finops.services.ingest import _connect, _execute_with_progress
+
+    con, _spill = _connect()
+    seen: list[float] = []
+    _execute_with_progress(
+        con,
+        "CREATE TEMP TABLE slow AS SELECT count(*) AS n FROM range(60000000) WHERE hash(range) % 7 = 0",
+        seen.append,
+        every=0.005,
+    )
+    assert seen
+    assert all(0 <= pct <= 100 for pct in seen)
+    assert seen == sorted(seen)
+    with pytest.raises(duckdb.CatalogException):
+        _execute_with_progress(con, "SELECT * FROM no_such_table", seen.append)
+    con.close()
+    shutil.rmtree(_spill)
