@@ -345,9 +345,9 @@ def _write_periods(
     """One pass over the checked rows: a partitioned COPY into a staging folder, then each period's file is
     fsynced and renamed to its final name (appended to `written` as it goes, so a failure can remove it)."""
     org_root = absolute(period_relpath(organisation.orgnr, periods[0][0], focus_import.pk)).parent.parent
-    staging = org_root / f".staging-import-{focus_import.pk}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.parent.mkdir(parents=True, exist_ok=True)
+    org_root.mkdir(parents=True, exist_ok=True)
+    # unique even when two processes write the same import id (test databases share a DATA_DIR)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-import-{focus_import.pk}-", dir=org_root)) / "out"
     try:
         con.execute(
             f"COPY (SELECT {_storage_select(organisation, focus_import.pk)} FROM checked "
@@ -376,7 +376,7 @@ def _write_periods(
             written.append(_Written(period=period, relpath=relpath, rows=rows))
             _fsync_dir(target.parent)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging.parent, ignore_errors=True)
 
 
 def _fsync_dir(path: Path) -> None:
