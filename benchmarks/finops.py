@@ -130,12 +130,16 @@ def main() -> int:
     print(f"FinOps benchmark: {args.rows:,} rows, working folder {workdir}")
     try:
         _setup(workdir)
+        import logging
+
         import duckdb
 
         from marketplace.finops import synthetic
         from marketplace.finops.analytics import backend
 
-        print(f"DuckDB {duckdb.__version__}, {os.cpu_count()} CPUs")
+        logging.basicConfig(level=logging.WARNING, format="  %(message)s")
+        logging.getLogger("marketplace.finops.services.ingest").setLevel(logging.INFO)
+        print(f"DuckDB {duckdb.__version__}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
         started = time.perf_counter()
         pq = synthetic.generate(workdir / "src" / "focus.parquet", args.rows, seed=1, org="bench-pq")
         print(f"generate parquet {time.perf_counter() - started:8.2f} s")

@@ -16,10 +16,12 @@ was current stays current. Re-importing a period therefore replaces it (no doubl
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import tempfile
 import threading
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,6 +52,8 @@ from marketplace.finops.storage import absolute, period_relpath
 __all__ = ["IngestError", "finops_import", "import_summary"]
 
 _PERIOD_NULL_RULE = "BillingPeriodStart-nullability"
+
+logger = logging.getLogger(__name__)
 
 
 class IngestError(ValueError):
@@ -139,6 +143,15 @@ def finops_import(
     )
     findings: list[Finding] = []
     written: list[_Written] = []
+    stages: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stages[name] = round(now - clock, 3)
+        clock = now
+
     con, spill = _connect()
     try:
         if not organisation.is_buyer:
@@ -165,6 +178,7 @@ def finops_import(
         result = check_relation(con, relation, version=focus_version)
         findings.extend(result.findings)
         _progress(focus_import, focus_version=result.focus_version)
+        stage("open_convert_check")
         if result.fatal:
             errors = [f.message for f in result.findings if f.severity == ERROR] or ["the file is not usable"]
             raise IngestError("The file does not conform to FOCUS: " + " ".join(errors))
@@ -177,6 +191,7 @@ def finops_import(
             ),
         )
         _progress(focus_import, bytes_done=sources.bytes_total)
+        stage("read_and_check_rows")
         total, loaded, periods = _counts(con)
         if total == 0:
             raise IngestError("The file holds no cost rows")
@@ -185,7 +200,9 @@ def finops_import(
         findings.extend(_reject_findings(rejected, findings))
         accounts = _accounts(con)
         _check_accounts(organisation, accounts)
+        stage("counts")
         _write_periods(con, organisation, focus_import, periods, written)
+        stage("write_parquet")
         superseded = _commit(
             organisation=organisation,
             focus_import=focus_import,
@@ -196,6 +213,7 @@ def finops_import(
             rejected=total - loaded,
             accounts=accounts,
         )
+        stage("commit")
     except Exception as exc:
         for item in written:
             absolute(item.relpath).unlink(missing_ok=True)
@@ -205,6 +223,9 @@ def finops_import(
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
     transaction.on_commit(lambda: _delete_files(superseded))
+    logger.info(
+        "finops import %s: %s rows in seconds per stage %s", focus_import.pk, focus_import.rows_loaded, stages
+    )
     return focus_import
 
 
