@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -284,7 +286,6 @@ def _sql(rows: int, *, seed: int, start: dt.date, days: int, org: str) -> str:
         'Subscription' AS SubAccountType,
         tags AS Tags
     FROM final
-    ORDER BY i
     """
 
 
@@ -306,7 +307,16 @@ def generate(
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     quoted = "'" + str(target).replace("'", "''") + "'"
-    con = duckdb.connect(config={"threads": 2})
+    spill = tempfile.mkdtemp(prefix="mps-finops-synthetic-")
+    # insertion order kept (no ORDER BY, no sort): rows come out in range() order, deterministically
+    con = duckdb.connect(
+        config={
+            "threads": 2,
+            "memory_limit": "2GB",
+            "temp_directory": spill,
+            "preserve_insertion_order": True,
+        }
+    )
     con.execute("SET enable_progress_bar = false")
     try:
         query = _sql(rows, seed=seed, start=start, days=days, org=org)
@@ -318,4 +328,5 @@ def generate(
             )
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     return target
