@@ -363,41 +363,30 @@ def _write_periods(
     periods: list[tuple[dt.date, int]],
     written: list[_Written],
 ) -> None:
-    """One pass over the checked rows: a partitioned COPY into a staging folder, then each period's file is
-    fsynced and renamed to its final name (appended to `written` as it goes, so a failure can remove it)."""
-    org_root = absolute(period_relpath(organisation.orgnr, periods[0][0], focus_import.pk)).parent.parent
-    org_root.mkdir(parents=True, exist_ok=True)
-    # unique even when two processes write the same import id (test databases share a DATA_DIR)
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-import-{focus_import.pk}-", dir=org_root)) / "out"
-    try:
-        con.execute(
-            f"COPY (SELECT {_storage_select(organisation, focus_import.pk)} FROM checked "
-            f"WHERE x_RejectReason IS NULL) "
-            f"TO {_q(str(staging))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (x_BillingPeriod), "
-            f"WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{{i}}')"
-        )
-        for period, rows in periods:
-            relpath = period_relpath(organisation.orgnr, period, focus_import.pk)
-            target = absolute(relpath)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            parts = sorted((staging / f"x_BillingPeriod={period.isoformat()}").glob("*.parquet"))
-            if not parts:
-                raise IngestError(f"No data was written for billing period {period:%Y-%m}")
-            source = parts[0]
-            if len(parts) > 1:  # the engine split the period: merge into one file
-                source = staging / f"merged-{period:%Y-%m}.parquet"
-                listed = ", ".join(_q(str(p)) for p in parts)
-                con.execute(
-                    f"COPY (SELECT * FROM read_parquet([{listed}], hive_partitioning = false)) "
-                    f"TO {_q(str(source))} (FORMAT parquet, COMPRESSION zstd)"
-                )
-            with source.open("rb") as fh:
+    """One plain COPY per period from the checked rows (faster and leaner than one partitioned COPY, measured), each
+    to a temporary name next to its final one, fsynced and renamed; appended to `written` as it goes, so that a
+    failure can remove what was written."""
+    select = _storage_select(organisation, focus_import.pk)
+    for period, rows in periods:
+        relpath = period_relpath(organisation.orgnr, period, focus_import.pk)
+        target = absolute(relpath)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        temp = Path(temp_name)
+        try:
+            con.execute(
+                f"COPY (SELECT {select} FROM checked WHERE x_RejectReason IS NULL "
+                f"AND x_BillingPeriod = DATE {_q(period.isoformat())}) "
+                f"TO {_q(str(temp))} (FORMAT parquet, COMPRESSION zstd)"
+            )
+            with temp.open("rb") as fh:
                 os.fsync(fh.fileno())
-            os.replace(source, target)
+            os.replace(temp, target)
             written.append(_Written(period=period, relpath=relpath, rows=rows))
             _fsync_dir(target.parent)
-    finally:
-        shutil.rmtree(staging.parent, ignore_errors=True)
+        finally:
+            temp.unlink(missing_ok=True)
 
 
 def _fsync_dir(path: Path) -> None:
