@@ -8,4 +8,6 @@ class FinopsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registrations (demo data, page panels) are appended here, one line per area.
-        pass
+        from marketplace.finops.demo import register as register_ingest_demo  # ingest: demo cost data
+
+        register_ingest_demo()

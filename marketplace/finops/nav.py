@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 PAGES: list[tuple[str, object]] = [
     ("finops:dashboard", _("Oversikt")),
+    ("finops:imports", _("Importer")),
     ("finops:budgets", _("Budsjett")),
     ("finops:anomalies", _("Avvik")),
     ("finops:showback", _("Kostnadsfordeling")),

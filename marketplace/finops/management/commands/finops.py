@@ -17,6 +17,8 @@ ACTIONS: dict[str, str] = {
     "licences": "marketplace.finops.commands.licences",
     "metrics": "marketplace.finops.commands.metrics",
     "skumap": "marketplace.finops.commands.skumap",
+    "import": "marketplace.finops.commands.import_",
+    "rates": "marketplace.finops.commands.rates",
 }
 
 
