@@ -12,6 +12,14 @@ from marketplace.accounts.models import Organisation, OrganisationKind, User
 from marketplace.accounts.tests.factories import OrganisationFactory, SupplierFactory, member
 
 
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path):
+    """Every test writes data files (FinOps Parquet, uploads) under a temporary MPS_DATA_DIR, never var/."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    return settings.DATA_DIR
+
+
 @pytest.fixture
 def buyer_org(db) -> Organisation:
     return OrganisationFactory(name="Norges vassdrags- og energidirektorat", orgnr="970205039")

@@ -9,6 +9,7 @@ before any data is stored.
 from __future__ import annotations
 
 import gzip
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def sniff(path: Path) -> str:
         try:
             with gzip.open(path, "rb") as gz:
                 sample = gz.read(4096)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise SourceError(f"{path.name}: broken gzip file ({exc})") from exc
         _require_text(path, sample)
         return "csv.gz"

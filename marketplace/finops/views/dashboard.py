@@ -31,7 +31,6 @@ from marketplace.finops.views.charts import (
     csv_response,
     csv_url,
     horizontal_bars,
-    nav_entries,
     stacked_bars_over_time,
     url_or_none,
 )
@@ -376,7 +375,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     periods = organisation_periods(organisation.pk)
     context: dict[str, Any] = {
         "organisation": organisation,
-        "nav_entries": nav_entries("finops:dashboard"),
         "upload_url": url_or_none("finops:upload"),
     }
     if not periods:

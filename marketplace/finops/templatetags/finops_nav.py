@@ -1,0 +1,18 @@
+"""`{% finops_nav_entries as nav_entries %}`: the FinOps section navigation for the current page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from marketplace.finops.views.charts import nav_entries
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def finops_nav_entries(context: dict[str, Any]) -> list[dict[str, Any]]:
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return nav_entries(match.view_name if match is not None else "")
