@@ -332,12 +332,18 @@ def _check_accounts(organisation: Organisation, accounts: list[str]) -> None:
 
 
 def _reject_findings(rejected: list[tuple[str, int]], findings: list[Finding]) -> list[Finding]:
-    """One ERROR finding per reject reason with its row count (unless the checker reported that rule already)."""
+    """One ERROR finding per reject rule with its row count, for rules the checker did not report itself.
+
+    `rejected` holds (reason, rows) where a reason lists the rule ids that reject a row, comma-separated."""
     known = {f.rule_id for f in findings}
+    counts: dict[str, int] = {}
+    for reason, rows in rejected:
+        for rule_id in reason.split(","):
+            if rule_id and rule_id not in known:
+                counts[rule_id] = counts.get(rule_id, 0) + rows
     return [
-        Finding(reason[:80], ERROR, "", rows, f"{rows} row(s) rejected: {reason}")
-        for reason, rows in rejected
-        if reason not in known
+        Finding(rule_id[:80], ERROR, "", rows, f"{rows} row(s) rejected by rule {rule_id}")
+        for rule_id, rows in sorted(counts.items())
     ]
 
 

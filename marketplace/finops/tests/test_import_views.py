@@ -18,7 +18,7 @@ from marketplace.finops.tests.ingest_files import csv_text, usage, write_csv
 
 pytestmark = pytest.mark.django_db
 
-ROWS = [usage("2026-09-01", "10"), usage("2026-09-02", "x"), usage("2026-10-01", "2")]
+ROWS = [usage("2026-09-01", "10"), usage("2026-09-02", "10", BilledCost="x"), usage("2026-10-01", "2")]
 
 
 @pytest.fixture

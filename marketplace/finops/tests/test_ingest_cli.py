@@ -27,7 +27,7 @@ def _run(*args: str) -> tuple[int, str]:
 
 def test_format_json_prints_the_summary(tmp_path):
     nve = OrganisationFactory()
-    rows = [usage("2026-09-01", "10"), usage("2026-09-02", "x"), usage("2026-10-01", "2")]
+    rows = [usage("2026-09-01", "10"), usage("2026-09-02", "10", BilledCost="x"), usage("2026-10-01", "2")]
     code, out = _run(str(write_csv(tmp_path / "c.csv", rows)), "--org", nve.orgnr, "--format", "json")
     summary = json.loads(out)
     imp = FocusImport.objects.get()
