@@ -13,10 +13,10 @@ from marketplace.accounts.tests.factories import OrganisationFactory, SupplierFa
 
 
 @pytest.fixture(autouse=True)
-def data_dir(settings, tmp_path):
-    """Every test writes data files (FinOps Parquet, uploads) under a temporary MPS_DATA_DIR, never var/."""
-    settings.DATA_DIR = tmp_path / "data"
-    settings.DATA_DIR.mkdir()
+def data_dir(settings, tmp_path_factory):
+    """Every test writes data files (FinOps Parquet, uploads) under its own temporary MPS_DATA_DIR, never var/
+    (and not inside the test's own tmp_path, which tests may expect to stay empty)."""
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")
     return settings.DATA_DIR
 
 
