@@ -1,9 +1,9 @@
-"""FinOps dashboard journey: a FinOps analyst at NVE opens /finops/, reads the totals, switches the cost-over-time
+"""FinOps dashboard journey: a FinOps analyst at Voss herad opens /finops/, reads the totals, switches the cost-over-time
 chart from provider to service category, sees the chart drawn (an SVG, no CSP violation: the `page` fixture fails on
 one), opens the same numbers as a table and downloads them as CSV. axe-core on the dashboard.
 
-Set-up (through `manage.py shell` on the e2e database): a user with only the finops_analyst role at NVE and cost rows
-for NVE written straight into the store with the FinOps test helper `store_costs` (no ingest)."""
+Set-up (through `manage.py shell` on the e2e database): a user with only the finops_analyst role at Voss herad (which the
+demo data gives no cost data) and cost rows for it written straight into the store with the FinOps test helper `store_costs` (no ingest)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.helpers import DEMO_PASSWORD, assert_no_serious_axe_violations, download, login_as
 from tests.e2e.server import E2EServer
 
-ANALYST = "nve.finops"
+ANALYST = "voss.finops"
 
 SET_UP = r"""
 import datetime as dt
@@ -22,13 +22,13 @@ from marketplace.accounts.models import Membership, Organisation, Role, User
 from marketplace.finops.models import BillingPeriodData
 from marketplace.finops.tests.helpers import cost_row, store_costs
 
-nve = Organisation.objects.get(orgnr="970205039")
+voss = Organisation.objects.get(orgnr="964338442")  # Voss herad
 user, _ = User.objects.get_or_create(username="__ANALYST__", defaults={"first_name": "Frida", "last_name": "Moe"})
 user.set_password("__PASSWORD__")
 user.save()
-Membership.objects.get_or_create(user=user, organisation=nve, role=Role.FINOPS_ANALYST)
-if not BillingPeriodData.objects.filter(organisation=nve).exists():
-    store_costs(nve, [
+Membership.objects.get_or_create(user=user, organisation=voss, role=Role.FINOPS_ANALYST)
+if not BillingPeriodData.objects.filter(organisation=voss).exists():
+    store_costs(voss, [
         cost_row(dt.date(2026, 1, 5), "1000.00", ServiceName="Virtual Machines", ResourceId="vm-flom-1",
                  ResourceName="flomvarsel", Tags='{"prosjekt": "flom"}'),
         cost_row(dt.date(2026, 1, 9), "234.50", ServiceName="Object Storage", ServiceCategory="Storage",
@@ -79,7 +79,7 @@ def test_finops_analyst_reads_the_dashboard(page: Page, e2e_server: E2EServer) -
 
     # CSV with the same filters
     name, content = download(page, lambda: section.get_by_role("link", name=re.compile("som CSV")).click())
-    assert name == "finops-over_time-970205039-2026-01-2026-02.csv"
+    assert name == "finops-over_time-964338442-2026-01-2026-02.csv"
     assert content.decode("utf-8") == (
         "\ufeffMåned,Tjenestekategori,Effektiv kostnad,Fakturert kostnad\r\n"
         "2026-01,Compute,1000.00,1000.00\r\n"
