@@ -143,7 +143,11 @@ def test_reimport_of_a_period_replaces_it_and_deletes_the_old_file(
 
 def test_rejected_rows_are_counted_reported_and_not_stored(tmp_path):
     nve = OrganisationFactory()
-    rows = [usage("2026-09-01", "10"), usage("2026-09-02", "10", BilledCost="ti kroner"), usage("2026-09-03", "5")]
+    rows = [
+        usage("2026-09-01", "10"),
+        usage("2026-09-02", "10", BilledCost="ti kroner"),
+        usage("2026-09-03", "5"),
+    ]
     imp = finops_import(organisation=nve, paths=[write_csv(tmp_path / "c.csv", rows)])
     assert (imp.status, imp.rows_loaded, imp.rows_rejected) == (ImportStatus.DONE, 2, 1)
     rejected = [f for f in imp.findings.all() if f.severity == "error"]

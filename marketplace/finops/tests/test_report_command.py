@@ -150,3 +150,22 @@ def test_unknown_organisation_in_text_exit_2():
     code, out = run("--org", "999999999")
     assert code == 2
     assert "No organisation" in out
+
+
+def test_json_report_has_the_optimisation_sections(org):
+    code, out = run("--org", org.orgnr, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["price_compliance"]["deviations"] == []
+    assert data["workload"] == []
+    assert (
+        data["price_compliance"]["total_overbilling_amount"],
+        data["price_compliance"]["checked_rows"],
+    ) == ("0", 0)
+    # 3 vCPU-hours of an unknown provider (the highest CCF defaults): (0.78 + 0.5 × (4.26 − 0.78)) W × 3 h × PUE
+    # 1.185 = 0.0089586 kWh; × 7.62 g/kWh (Norway East) = 0.000068264532 kg
+    assert [
+        (line["kind"], line["quantity"], line["kwh"], line["is_default_provider"])
+        for line in data["carbon"]["lines"]
+    ] == [("compute", "3.0000000000", "0.0089586000000000", True)]
+    assert Decimal(data["carbon"]["total_kg_co2e"]) == Decimal("0.000068264532")

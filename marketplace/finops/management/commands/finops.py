@@ -30,7 +30,9 @@ class Command(BaseCommand):
         for action, module in ACTIONS.items():
             mod = importlib.import_module(module)
             action_parser = sub.add_parser(
-                action, help=(mod.__doc__ or "").strip().splitlines()[0].replace("%", "%%"), called_from_command_line=True
+                action,
+                help=(mod.__doc__ or "").strip().splitlines()[0].replace("%", "%%"),
+                called_from_command_line=True,
             )
             mod.add_arguments(action_parser)
 
