@@ -21,7 +21,8 @@ from marketplace.finops.analytics.anomalies import (
 from marketplace.finops.analytics.backend import Scope, execute
 from marketplace.finops.forms.budgets import AnomalyFilterForm
 from marketplace.finops.selectors.budgets import exchange_rates
-from marketplace.finops.views.budgets import organisation_or_403, oslo_today
+from marketplace.finops.views.budgets import oslo_today
+from marketplace.finops.views.common import finops_organisation_or_403
 
 ANOMALY_HISTORY_DAYS = 120
 
@@ -29,7 +30,7 @@ ANOMALY_HISTORY_DAYS = 120
 @login_required
 @require_GET
 def anomaly_list_view(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_or_403(request)
+    organisation = finops_organisation_or_403(request)
     form = AnomalyFilterForm(request.GET or None)
     days, nok, pct = 30, NOK_THRESHOLD, PCT_THRESHOLD
     if form.is_bound and form.is_valid():

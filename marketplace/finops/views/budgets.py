@@ -4,7 +4,6 @@ delete; and the anomaly list."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +18,6 @@ from marketplace.core import exceptions
 from marketplace.core.deadlines import OSLO
 from marketplace.finops.forms.budgets import BudgetForm
 from marketplace.finops.models import Budget
-from marketplace.finops.permissions import finops_organisation
 from marketplace.finops.selectors.budgets import (
     budget_get_visible_to,
     budget_list,
@@ -27,17 +25,11 @@ from marketplace.finops.selectors.budgets import (
     notices_recent,
 )
 from marketplace.finops.services import budgets as services
-
-
-def organisation_or_403(request: HttpRequest) -> Any:
-    organisation = finops_organisation(request.user)
-    if organisation is None:
-        raise PermissionDenied
-    return organisation
+from marketplace.finops.views.common import finops_organisation_or_403
 
 
 def _budget_or_404(request: HttpRequest, pk: int) -> Budget:
-    organisation_or_403(request)
+    finops_organisation_or_403(request)
     return budget_get_visible_to(request.user, pk)
 
 
@@ -56,7 +48,7 @@ def _apply_errors(form: BudgetForm, exc: exceptions.ApplicationError) -> None:
 @login_required
 @require_GET
 def budget_list_view(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_or_403(request)
+    organisation = finops_organisation_or_403(request)
     today = oslo_today()
     rows = []
     for budget in budget_list(organisation):
@@ -81,7 +73,7 @@ def budget_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save(request: HttpRequest, budget: Budget | None) -> HttpResponse:
-    organisation = organisation_or_403(request)
+    organisation = finops_organisation_or_403(request)
     if request.method == "POST":
         form = BudgetForm(request.POST)
         if form.is_valid():

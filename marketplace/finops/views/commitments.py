@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 
 from marketplace.finops.analytics.commitments import coverage, utilisation
 from marketplace.finops.forms.report import CostFilterForm
-from marketplace.finops.views.showback import csv_response, finops_org_or_403
+from marketplace.finops.views.common import finops_organisation_or_403
+from marketplace.finops.views.showback import csv_response
 
 CSV_COLUMNS = [
     "commitment_discount_id",
@@ -30,7 +31,7 @@ CSV_COLUMNS = [
 @login_required
 @require_GET
 def commitments(request: HttpRequest) -> HttpResponse:
-    organisation = finops_org_or_403(request)
+    organisation = finops_organisation_or_403(request)
     filter_form = CostFilterForm(request.GET or None)
     scope, filters = filter_form.scope_and_filters(organisation)
     valid = not filter_form.errors

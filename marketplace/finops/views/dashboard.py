@@ -12,7 +12,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
@@ -24,7 +23,6 @@ from marketplace.core.forms import AccessibleForm
 from marketplace.finops.analytics import dashboard as analysis
 from marketplace.finops.analytics.backend import Scope
 from marketplace.finops.models import BillingPeriodData
-from marketplace.finops.permissions import finops_organisation
 from marketplace.finops.views.charts import (
     ChartTable,
     Column,
@@ -34,6 +32,7 @@ from marketplace.finops.views.charts import (
     stacked_bars_over_time,
     url_or_none,
 )
+from marketplace.finops.views.common import finops_organisation_or_403
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 DEFAULT_MONTHS = 12
@@ -367,11 +366,7 @@ class Dashboard:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    organisation = finops_organisation(request.user)
-    if organisation is None:
-        raise PermissionDenied(
-            _("Du må handle for en virksomhet med rollen FinOps-analytiker eller administrator.")
-        )
+    organisation = finops_organisation_or_403(request)
     periods = organisation_periods(organisation.pk)
     context: dict[str, Any] = {
         "organisation": organisation,

@@ -10,22 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from marketplace.accounts.models import Organisation
-from marketplace.accounts.permissions import active_organisation, acts_for
+from marketplace.accounts.permissions import acts_for
 from marketplace.finops.forms.imports import UploadForm
 from marketplace.finops.models import FocusImport, ImportStatus
 from marketplace.finops.permissions import can_manage_finops, can_view_finops
 from marketplace.finops.services.uploads import UploadError, finops_upload_queue
+from marketplace.finops.views.common import finops_organisation_or_403
 
 RUNNING = (ImportStatus.QUEUED, ImportStatus.RUNNING)
-
-
-def _organisation_or_403(request: HttpRequest, *, manage: bool = False) -> Organisation:
-    organisation = active_organisation(request.user)
-    allowed = can_manage_finops if manage else can_view_finops
-    if organisation is None or not allowed(request.user, organisation):
-        raise PermissionDenied
-    return organisation
 
 
 def _import_or_404(request: HttpRequest, pk: int) -> FocusImport:
@@ -49,7 +41,7 @@ def _percent(focus_import: FocusImport) -> int:
 @login_required
 @require_GET
 def import_list(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation_or_403(request)
+    organisation = finops_organisation_or_403(request)
     imports = FocusImport.objects.filter(organisation=organisation).select_related("created_by")[:200]
     return render(
         request,
@@ -97,7 +89,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation_or_403(request, manage=True)
+    organisation = finops_organisation_or_403(request, manage=True)
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":

@@ -37,6 +37,7 @@ from marketplace.finops.services.optimise import (
     business_metrics_import,
     licences_import,
 )
+from marketplace.finops.views.common import finops_organisation_or_403
 
 KIND_LABELS = {
     "cost_no_usage": gettext_lazy("Kostnad uten bruk"),
@@ -116,10 +117,7 @@ def finops_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        organisation = finops_organisation(request.user)
-        if organisation is None:
-            raise PermissionDenied
-        return view(request, organisation, *args, **kwargs)
+        return view(request, finops_organisation_or_403(request), *args, **kwargs)
 
     return wrapper
 

@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from marketplace.accounts.permissions import active_organisation
 from marketplace.core import exceptions
 from marketplace.finops.analytics.allocation import allocate, plan_for
 from marketplace.finops.forms.report import (
@@ -25,15 +24,8 @@ from marketplace.finops.forms.report import (
     SharedCostRuleForm,
 )
 from marketplace.finops.models import AllocationRule, CostCentre, SharedCostRule
-from marketplace.finops.permissions import can_view_finops
 from marketplace.finops.services import allocation as services
-
-
-def finops_org_or_403(request: HttpRequest) -> Any:
-    organisation = active_organisation(request.user)
-    if organisation is None or not can_view_finops(request.user, organisation):
-        raise PermissionDenied
-    return organisation
+from marketplace.finops.views.common import finops_organisation_or_403
 
 
 def csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
@@ -62,7 +54,7 @@ def _forms(organisation: Any, data: Any = None, which: str = "") -> dict[str, An
 @login_required
 @require_http_methods(["GET", "POST"])
 def showback(request: HttpRequest) -> HttpResponse:
-    organisation = finops_org_or_403(request)
+    organisation = finops_organisation_or_403(request)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     forms = _forms(organisation, request.POST if action else None, action)
     if action:
