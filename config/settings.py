@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "marketplace.suppliers",
     "marketplace.calloffs",
     "marketplace.finops",
+    "marketplace.cyber",
 ]
 
 MIDDLEWARE = [

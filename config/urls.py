@@ -13,6 +13,7 @@ urlpatterns = [
     path("leverandorer/", include("marketplace.suppliers.urls")),
     path("avrop/", include("marketplace.calloffs.urls")),
     path("finops/", include("marketplace.finops.urls")),
+    path("cyberx/", include("marketplace.cyber.urls")),
     path("", home, name="home"),
     path("", include("marketplace.core.urls")),
 ]

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CyberConfig(AppConfig):
+    name = "marketplace.cyber"
+    label = "cyber"
+    verbose_name = "CyberX"
+
+    def ready(self) -> None:
+        # Registrations (demo data, page panels) are appended here, one line per area.
+        pass

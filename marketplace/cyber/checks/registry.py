@@ -1,0 +1,23 @@
+"""The check families the scanner runs on every target. Append one line per family (append-only).
+
+Each family package exposes `run(target: str, context: ScanContext) -> list[CheckResult]`: retrieval + evaluation
+for one target (a domain or hostname). It never raises for network trouble or bad answers (those become ERROR
+results), honours `context.timeout`, and passes every address through `marketplace.cyber.checks.net.guard`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from marketplace.cyber.checks.base import CheckResult, ScanContext
+
+RunFn = Callable[[str, ScanContext], list[CheckResult]]
+
+FAMILY_MODULES: dict[str, str] = {
+    # "web": "marketplace.cyber.checks.web",
+}
+
+
+def families() -> dict[str, RunFn]:
+    return {name: importlib.import_module(path).run for name, path in FAMILY_MODULES.items()}

@@ -1,0 +1,9 @@
+"""The CyberX sub-pages shown in the section navigation: (url name, label). One line per page, appended by area."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+PAGES: list[tuple[str, object]] = []
+
+__all__ = ["PAGES", "_"]
