@@ -2,7 +2,7 @@
 
 Contract (used by ingest and by `mps finops check`):
 
-    check_relation(con, relation, version=None) -> CheckResult
+    check_relation(con, relation, version=None, execute=None) -> CheckResult
 
 `relation` names a DuckDB view or table holding the source rows, as read (all VARCHAR from CSV, typed from
 Parquet), FOCUS column names, plus an `x_SourceRow` BIGINT column. The result carries the FOCUS version checked
@@ -12,15 +12,18 @@ SELECT over the relation that yields every `schema.FOCUS_COLUMNS` column with it
 
 How: the rules are data (`focus/spec/columns.json`: types, feature levels, nullability, allowed values per column
 and version; the rule ids are documented there). From them one stack of DuckDB views is generated over the relation
-(normalise each column, then one boolean flag per rule, then the reject reason) and one aggregate query counts every
-flag in a single pass; the commitment-discount identities take one more grouped pass when those columns are present.
-Date-times written with slashes need a small first pass to decide day/month order for the file. No per-row Python.
-The views and macros live on `con` (temporary), so `select_sql` must be run on the same connection.
+(normalise each column, then one boolean flag per rule, then the reject reason). The source is read and normalised
+once: the stored columns, the flags and the reject reason are materialised into one temporary table (`execute`, when
+given, runs that statement, e.g. with progress reporting); the counts of every flag, the commitment-discount
+identities and `select_sql` all read that table. Files with date-times written with slashes in day/month order
+(found while counting) are read a second time with that order. No per-row Python. The views, the table and the
+macros live on `con` (temporary), so `select_sql` must be run on the same connection.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -77,7 +80,11 @@ def detect_version(columns: list[str]) -> str:
 
 
 def check_relation(
-    con: duckdb.DuckDBPyConnection, relation: str, *, version: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    *,
+    version: str | None = None,
+    execute: Callable[[str], None] | None = None,
 ) -> CheckResult:
     if version is not None and version not in VERSIONS:
         raise ValueError(f"Unknown FOCUS version {version!r}; known: {', '.join(VERSIONS)}")
@@ -235,7 +242,7 @@ def check_relation(
     # slash dates: month/day unless the counting pass finds day-first evidence (then a second pass)
     order = "mdy"
     while True:
-        rules, l3, out = _build_views(
+        rules, _l3, out = _build_views(
             con,
             lb,
             f"{relation}__focus{n}",
@@ -245,8 +252,10 @@ def check_relation(
             varchar_path,
             fatal_rules,
             order,
+            dt_text,
+            execute or (lambda sql: _run(con, sql)),
         )
-        counted, slash = _count(con, l3, rules, dt_text)
+        counted, slash = _count(con, out, rules, dt_text)
         n_slash, n_day_first, n_month_first = slash
         wanted = "ambiguous" if n_day_first and n_month_first else "dmy" if n_day_first else "mdy"
         if wanted == order:
@@ -283,10 +292,15 @@ def check_relation(
         focus_version=checked_version,
         findings=findings,
         fatal=bool(fatal_rules),
-        select_sql=f"SELECT * FROM {q(out)}",
+        select_sql=f"SELECT {', '.join(q(name) for name, _kind in FOCUS_COLUMNS)}, x_SourceRow, x_RejectReason "
+        f"FROM {q(out)}",
         rows=rows,
         rows_rejected=rejected,
     )
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    con.execute(sql)
 
 
 def _build_views(
@@ -299,8 +313,12 @@ def _build_views(
     varchar_path: dict[str, bool],
     fatal_rules: list[str],
     order: str,
+    dt_text: list[str],
+    execute: Callable[[str], None],
 ) -> tuple[list[Rule], str, str]:
-    """L1 (normalised values), L2 (one flag per rule), L3 (+ reject reason) and OUT (the stored columns) over L0."""
+    """L1 (normalised values), L2 (one flag per rule), L3 (+ reject reason) over L0, then the one read of the
+    source: the table OUT with the stored columns, x_SourceRow, x_RejectReason, the flags and the slash-date
+    evidence."""
     known = spec.all_columns()
     l1, l2, l3, out = (f"{base}_{part}" for part in ("l1", "l2", "l3", "out"))
     l1_parts = []
@@ -340,25 +358,28 @@ def _build_views(
     )
     out_parts = [stored_expr(name, kind, present) for name, kind in FOCUS_COLUMNS]
     out_parts += ["x_SourceRow", "x_RejectReason"]
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {q(out)} AS SELECT {', '.join(out_parts)} FROM {q(l3)}")
+    out_parts += [f"f{i}" for i in range(len(rules))]
+    for c in dt_text:
+        raw = q("r_" + c)
+        out_parts += [
+            f"coalesce(contains({raw}, '/'), false) AS {q('s1_' + c)}",
+            f"coalesce(regexp_matches({raw}, '^\\s*(1[3-9]|[23][0-9])/'), false) AS {q('s2_' + c)}",
+            f"coalesce(regexp_matches({raw}, '^\\s*[0-9]{{1,2}}/(1[3-9]|[23][0-9])/'), false) AS {q('s3_' + c)}",
+        ]
+    execute(f"CREATE OR REPLACE TEMP TABLE {q(out)} AS SELECT {', '.join(out_parts)} FROM {q(l3)}")
     return rules, l3, out
 
 
 def _count(
-    con: duckdb.DuckDBPyConnection, l3: str, rules: list[Rule], dt_text: list[str]
+    con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule], dt_text: list[str]
 ) -> tuple[tuple, tuple[int, int, int]]:
-    """One pass: rows, rejected rows, per rule (count, first source row); and the slash-date evidence."""
+    """Rows, rejected rows, per rule (count, first source row); and the slash-date evidence, from the table."""
     aggs = ["count(*)", "count_if(x_RejectReason IS NOT NULL)"]
     for i in range(len(rules)):
         aggs += [f"count_if(f{i})", f"min(x_SourceRow) FILTER (WHERE f{i})"]
     for c in dt_text:
-        raw = q("r_" + c)
-        aggs += [
-            f"count_if(contains({raw}, '/'))",
-            f"count_if(regexp_matches({raw}, '^\\s*(1[3-9]|[23][0-9])/'))",
-            f"count_if(regexp_matches({raw}, '^\\s*[0-9]{{1,2}}/(1[3-9]|[23][0-9])/'))",
-        ]
-    counted = con.execute(f"SELECT {', '.join(aggs)} FROM {q(l3)}").fetchone()
+        aggs += [f"count_if({q(prefix + c)})" for prefix in ("s1_", "s2_", "s3_")]
+    counted = con.execute(f"SELECT {', '.join(aggs)} FROM {q(table)}").fetchone()
     assert counted is not None
     evidence = counted[2 + 2 * len(rules) :]
     slash = tuple(sum(int(v or 0) for v in evidence[k::3]) for k in range(3))

@@ -3,7 +3,8 @@
 `finops_import(...)` is the one entry point (CLI, upload worker, demo). Nothing is half-stored:
 
 1. the sources are read and checked in DuckDB (`reader.open_sources` → `converters.to_focus` →
-   `focus.check.check_relation`); a fatal finding fails the import with the findings and stores nothing;
+   `focus.check.check_relation`, which reads the source once into a temporary table, reporting progress); a fatal
+   finding fails the import with the findings and stores nothing;
 2. the usable rows (`x_RejectReason IS NULL`) are written per billing period to a temporary name next to the final
    file, fsynced and renamed to `storage.period_relpath(...)`;
 3. one transaction makes the new files current (the previous files of those periods stop being current), saves the
@@ -175,23 +176,26 @@ def finops_import(
         except ValueError as exc:
             raise IngestError(str(exc)) from exc
         findings.extend(converter_findings)
-        result = check_relation(con, relation, version=focus_version)
+        total_bytes = sources.bytes_total
+        result = check_relation(
+            con,
+            relation,
+            version=focus_version,
+            execute=lambda sql: _execute_with_progress(
+                con,
+                sql,
+                lambda pct: _progress(
+                    focus_import, bytes_done=min(total_bytes, int(total_bytes * max(pct, 0.0) / 100))
+                ),
+            ),
+        )
         findings.extend(result.findings)
-        _progress(focus_import, focus_version=result.focus_version)
-        stage("open_convert_check")
+        _progress(focus_import, focus_version=result.focus_version, bytes_done=total_bytes)
+        stage("read_and_check")
         if result.fatal:
             errors = [f.message for f in result.findings if f.severity == ERROR] or ["the file is not usable"]
             raise IngestError("The file does not conform to FOCUS: " + " ".join(errors))
-        total_bytes = sources.bytes_total
-        rejected = _materialise(
-            con,
-            result.select_sql,
-            on_progress=lambda pct: _progress(
-                focus_import, bytes_done=min(total_bytes, int(total_bytes * max(pct, 0.0) / 100))
-            ),
-        )
-        _progress(focus_import, bytes_done=sources.bytes_total)
-        stage("read_and_check_rows")
+        rejected = _checked_view(con, result.select_sql)
         total, loaded, periods = _counts(con)
         if total == 0:
             raise IngestError("The file holds no cost rows")
@@ -265,23 +269,20 @@ def _execute_with_progress(
         raise failure[0]
 
 
-def _materialise(
-    con: duckdb.DuckDBPyConnection, select_sql: str, *, on_progress: Callable[[float], None]
-) -> list[tuple[str, int]]:
-    """The checked rows as a temp table with the billing period; rows without a billing period are rejected here
-    (they cannot be placed in a period). Returns (reject reason, rows) for the rejected rows."""
-    _execute_with_progress(
-        con,
+def _checked_view(con: duckdb.DuckDBPyConnection, select_sql: str) -> list[tuple[str, int]]:
+    """The checked rows (the checker's table) as the view `checked` with the billing period; rows without a billing
+    period are rejected here (they cannot be placed in a period). Returns (reject reason, rows) for the rejected
+    rows."""
+    con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE checked AS
+        CREATE OR REPLACE TEMP VIEW checked AS
         SELECT * REPLACE (
                    CASE WHEN x_RejectReason IS NULL AND "BillingPeriodStart" IS NULL
                         THEN {_q(_PERIOD_NULL_RULE)} ELSE x_RejectReason END AS x_RejectReason
                ),
                CAST(date_trunc('month', "BillingPeriodStart") AS DATE) AS x_BillingPeriod
         FROM ({select_sql}) AS checked_source
-        """,
-        on_progress,
+        """
     )
     return [
         (str(reason), int(rows))
