@@ -7,7 +7,9 @@ WEB_HEADERS category's score.
 Outcomes of retrieval:
 - nothing answered on either port (refused, time-out, garbage, unresolvable, refused by net.guard...): every
   check is ERROR, the host could not be tested;
-- HTTPS refused while HTTP answers: `web.https_exists` FAILs (a finding: no HTTPS), HSTS and security.txt are
+- a port that cannot be connected to (refused, or no TCP connection: `unreachable`, a filtered port) means
+  'nothing listens'. HTTP not listening while HTTPS works passes `web.https_forced` (internet.nl: no HTTP);
+- HTTPS not listening while HTTP answers: `web.https_exists` FAILs (a finding: no HTTPS), HSTS and security.txt are
   NOT_TESTED, the Observatory scores the HTTP response (as the hosted service does);
 - any other trouble on a fetch a check needs (time-out, garbage, huge head, redirect loop): that check is ERROR;
 - an untrusted certificate: like internet.nl, HTTPS exists (`cert_trusted: false` and the verification error in
@@ -25,6 +27,7 @@ from marketplace.cyber.checks.web import observatory, securitytxt
 from marketplace.cyber.checks.web.retrieve import (
     CONNECTION_REFUSED,
     CORS_PROBE_ORIGIN,
+    UNREACHABLE,
     Fetch,
     Hop,
     WebEvidence,
@@ -94,8 +97,9 @@ def _unmet(check_id: str) -> Status:
 
 
 def _absent(fetch: Fetch) -> bool:
-    """Nothing listens on the port: a finding, not an error."""
-    return not fetch.hops and fetch.error == CONNECTION_REFUSED
+    """Nothing listens on the port (refused, or no TCP connection at all): a finding, not an error. internet.nl and
+    the Observatory read a port that cannot be connected to as 'no HTTP(S) listener' the same way."""
+    return not fetch.hops and fetch.error in (CONNECTION_REFUSED, UNREACHABLE)
 
 
 def _hop_summary(hop: Hop) -> dict[str, Any]:
@@ -114,7 +118,7 @@ def evaluate(evidence: WebEvidence) -> list[CheckResult]:
     https, http = evidence.https, evidence.http
     if not https.hops and not http.hops:
         detail = {"https": https.as_dict(), "http": http.as_dict()}
-        kind = https.error if https.error != CONNECTION_REFUSED else http.error
+        kind = http.error if _absent(https) else https.error
         message = f"https: {https.detail}; http: {http.detail}"
         return [error(check_id, host, kind, message, fetches=detail) for check_id in CHECK_IDS]
     results = [https_exists(evidence), https_forced(evidence), hsts(evidence)]

@@ -20,7 +20,7 @@ import re
 import socket
 import ssl
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from marketplace.cyber.checks import net
@@ -35,6 +35,7 @@ CORS_PROBE_ORIGIN = "https://cors-probe.cyberx.invalid"
 
 # Why a fetch produced no (further) response.
 CONNECTION_REFUSED = "connection_refused"  # nothing listens: a finding (no HTTP / no HTTPS), not an error
+UNREACHABLE = "unreachable"  # no TCP connection at all (filtered port, no route): also 'nothing listens'
 UNRESOLVABLE = "unresolvable"
 REFUSED_TARGET = "refused_target"  # net.guard: non-public address
 TIMEOUT = "timeout"
@@ -49,6 +50,7 @@ INVALID_TARGET = "invalid_target"
 ERROR_KINDS = frozenset(
     {
         CONNECTION_REFUSED,
+        UNREACHABLE,
         UNRESOLVABLE,
         REFUSED_TARGET,
         TIMEOUT,
@@ -157,7 +159,6 @@ class WebEvidence:
     security_txt: Fetch | None = None
     error: str = ""  # set when the target itself was unusable (invalid name): nothing was fetched
     detail: str = ""
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def normalise_target(target: str) -> str:
@@ -267,19 +268,20 @@ def _request(
     lines += ["Accept-Encoding: identity", "Connection: close", "", ""]
     request = "\r\n".join(lines).encode("ascii", "replace")
 
-    address = addresses[0]
+    # IPv4 first: the IPv6 family is judged elsewhere; here any working address will do
+    ordered = sorted(addresses, key=lambda a: (":" in a, a))
     cert_trusted: bool | None = None
     cert_error = ""
     if scheme == "https":
         try:
-            raw = _exchange(address, port, host, request, context, max_body, verify=True)
+            address, raw = _exchange(ordered, port, host, request, context, max_body, verify=True)
             cert_trusted = True
         except ssl.SSLCertVerificationError as exc:
             cert_trusted = False
             cert_error = exc.verify_message or str(exc)
-            raw = _exchange(address, port, host, request, context, max_body, verify=False)
+            address, raw = _exchange(ordered, port, host, request, context, max_body, verify=False)
     else:
-        raw = _exchange(address, port, host, request, context, max_body, verify=None)
+        address, raw = _exchange(ordered, port, host, request, context, max_body, verify=None)
     status, headers, body, truncated = _parse(raw, context.max_header_bytes, max_body)
     hop = Hop(url, status, headers, address=address, cert_trusted=cert_trusted, cert_error=cert_error)
     return hop, _decode(body, hop.header("content-type")), truncated
@@ -297,8 +299,25 @@ def _tls_context(context: ScanContext, *, verify: bool) -> ssl.SSLContext:
     return tls
 
 
+def _connect(addresses: list[str], port: int, deadline: float) -> tuple[str, socket.socket]:
+    """The first address that accepts a TCP connection. Raises CONNECTION_REFUSED when every address refused,
+    UNREACHABLE when none answered at all (filtered port, no route)."""
+    refused: list[str] = []
+    failures: list[str] = []
+    for address in addresses:
+        try:
+            return address, socket.create_connection((address, port), timeout=_remaining(deadline))
+        except ConnectionRefusedError:
+            refused.append(f"{address}:{port}")
+        except OSError as exc:  # TimeoutError included
+            failures.append(f"{address}:{port} ({exc or 'timed out'})")
+    if refused and not failures:
+        raise FetchError(CONNECTION_REFUSED, f"{', '.join(refused)} refused the connection")
+    raise FetchError(UNREACHABLE, "no connection to " + ", ".join(refused + failures))
+
+
 def _exchange(
-    address: str,
+    addresses: list[str],
     port: int,
     host: str,
     request: bytes,
@@ -306,17 +325,14 @@ def _exchange(
     max_body: int,
     *,
     verify: bool | None,
-) -> bytes:
-    """Send `request`, read the response (head + at most max_body of body). Raises FetchError, or
+) -> tuple[str, bytes]:
+    """Connect, send `request`, read the response (head + at most max_body of body). Raises FetchError, or
     ssl.SSLCertVerificationError when `verify` is True and the chain is not trusted."""
     deadline = time.monotonic() + context.timeout
     limit = context.max_header_bytes + max_body + 64 * 1024  # chunk framing slack
-    sock: socket.socket | None = None
+    address, sock = _connect(addresses, port, deadline)
+    where = f"{address}:{port}"
     try:
-        try:
-            sock = socket.create_connection((address, port), timeout=context.timeout)
-        except ConnectionRefusedError as exc:
-            raise FetchError(CONNECTION_REFUSED, f"{address}:{port} refused the connection") from exc
         if verify is not None:
             tls = _tls_context(context, verify=verify)
             sock.settimeout(_remaining(deadline))
@@ -325,7 +341,7 @@ def _exchange(
             except ssl.SSLCertVerificationError:
                 raise
             except ssl.SSLError as exc:
-                raise FetchError(TLS_ERROR, f"TLS handshake with {address}:{port} failed: {exc}") from exc
+                raise FetchError(TLS_ERROR, f"TLS handshake with {where} failed: {exc}") from exc
         sock.settimeout(_remaining(deadline))
         sock.sendall(request)
         data = bytearray()
@@ -337,37 +353,30 @@ def _exchange(
                 break
             data += chunk
             if head_end < 0:
-                head_end = data.find(b"\r\n\r\n")
-                if head_end < 0 and len(data) > context.max_header_bytes:
+                head_end = _head_end(data)
+                if (
+                    head_end < 0 and len(data) > context.max_header_bytes
+                ) or head_end > context.max_header_bytes:
                     raise FetchError(
                         HEADERS_TOO_LARGE, f"response head exceeds {context.max_header_bytes} bytes"
                     )
-                if head_end > context.max_header_bytes:
-                    raise FetchError(
-                        HEADERS_TOO_LARGE, f"response head exceeds {context.max_header_bytes} bytes"
-                    )
-                if head_end < 0 and len(data) >= 12 and not data.startswith(b"HTTP/"):
+                if head_end < 0 and len(data) >= 5 and not data.startswith(b"HTTP/"):
                     raise FetchError(GARBAGE, f"not an HTTP response: {bytes(data[:40])!r}")
             if head_end >= 0 and _complete(bytes(data), head_end):
                 break
             if len(data) > limit:
                 break
-        return bytes(data)
-    except FetchError:
-        raise
-    except ssl.SSLCertVerificationError:
+        return address, bytes(data)
+    except (FetchError, ssl.SSLCertVerificationError):
         raise
     except TimeoutError as exc:
-        raise FetchError(TIMEOUT, f"{address}:{port} did not answer within {context.timeout} s") from exc
-    except ConnectionRefusedError as exc:
-        raise FetchError(CONNECTION_REFUSED, f"{address}:{port} refused the connection") from exc
+        raise FetchError(TIMEOUT, f"{where} did not answer within {context.timeout} s") from exc
     except ssl.SSLError as exc:
-        raise FetchError(TLS_ERROR, f"{address}:{port}: {exc}") from exc
+        raise FetchError(TLS_ERROR, f"{where}: {exc}") from exc
     except OSError as exc:
-        raise FetchError(CONNECTION_ERROR, f"{address}:{port}: {exc}") from exc
+        raise FetchError(CONNECTION_ERROR, f"{where}: {exc}") from exc
     finally:
-        if sock is not None:
-            sock.close()
+        sock.close()
 
 
 def _remaining(deadline: float) -> float:
@@ -377,19 +386,37 @@ def _remaining(deadline: float) -> float:
     return left
 
 
+def _head_end(data: bytes | bytearray) -> int:
+    """Index of the blank line ending the response head (CRLF, or bare LF from sloppy servers), or -1."""
+    crlf = data.find(b"\r\n\r\n")
+    lf = data.find(b"\n\n")
+    if lf >= 0 and (crlf < 0 or lf < crlf):
+        return lf
+    return crlf
+
+
+def _body_start(data: bytes, head_end: int) -> int:
+    return head_end + (2 if data[head_end : head_end + 2] == b"\n\n" else 4)
+
+
 def _complete(data: bytes, head_end: int) -> bool:
-    """Whether a Content-Length response is complete (chunked and close-delimited ones read to EOF)."""
+    """Whether the response is complete without waiting for the server to close: a bodiless status, the
+    Content-Length reached, or the last chunk of a chunked body. Otherwise read to EOF."""
     head = data[:head_end].decode("latin-1").lower()
-    match = re.search(r"^content-length:\s*(\d+)\s*$", head, re.MULTILINE)
-    if match is None or "transfer-encoding:" in head:
-        return False
-    return len(data) - head_end - 4 >= int(match.group(1))
+    body = data[_body_start(data, head_end) :]
+    match = _STATUS_LINE.match(head.split("\n", 1)[0].rstrip("\r").upper())
+    if match and match.group(3) in ("204", "304"):
+        return True
+    if re.search(r"^transfer-encoding:.*chunked", head, re.MULTILINE):
+        return body == b"0\r\n\r\n" or body.endswith(b"\r\n0\r\n\r\n")
+    length = re.search(r"^content-length:\s*(\d+)\s*$", head, re.MULTILINE)
+    return length is not None and len(body) >= int(length.group(1))
 
 
 def _parse(
     raw: bytes, max_header_bytes: int, max_body: int
 ) -> tuple[int, tuple[tuple[str, str], ...], bytes, bool]:
-    head_end = raw.find(b"\r\n\r\n")
+    head_end = _head_end(raw)
     if head_end < 0:
         if len(raw) > max_header_bytes:
             raise FetchError(HEADERS_TOO_LARGE, f"response head exceeds {max_header_bytes} bytes")
@@ -397,7 +424,7 @@ def _parse(
             raise FetchError(GARBAGE, "empty answer")
         raise FetchError(GARBAGE, f"no complete HTTP response head: {raw[:40]!r}")
     head = raw[:head_end].decode("latin-1")
-    lines = head.split("\r\n")
+    lines = [line.rstrip("\r") for line in head.split("\n")]
     match = _STATUS_LINE.match(lines[0])
     if match is None:
         raise FetchError(GARBAGE, f"not an HTTP status line: {lines[0][:80]!r}")
@@ -412,7 +439,7 @@ def _parse(
         if not sep or not _HEADER_NAME.match(name):
             raise FetchError(GARBAGE, f"malformed header line: {line[:80]!r}")
         headers.append((name.lower(), value.strip()))
-    body = raw[head_end + 4 :]
+    body = raw[_body_start(raw, head_end) :]
     is_chunked = any(n == "transfer-encoding" and "chunked" in v.lower() for n, v in headers)
     if is_chunked:
         body = _dechunk(body)

@@ -346,3 +346,48 @@ def test_unresolvable_name(monkeypatch):
 def test_invalid_target(target):
     results = by_id(run(target, ScanContext(allow_private=True)))
     assert all_errors(results) == {"invalid_target"}
+
+
+def _keeps_open_after(payload: bytes):
+    """A server that answers, then keeps the connection open (ignoring Connection: close)."""
+
+    def handle(connection: socket.socket) -> None:
+        connection.recv(4096)
+        connection.sendall(payload)
+        silent(connection)
+
+    return handle
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "body"),
+    [
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"
+            b"5\r\nhello\r\n8\r\n, verden\r\n0\r\n\r\n",
+            200,
+            "hello, verden",
+        ),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nhei", 200, "hei"),
+        (b"HTTP/1.1 204 No Content\r\n\r\n", 204, ""),
+        (b"HTTP/1.0 200 OK\nContent-Type: text/plain\nContent-Length: 2\n\nhi", 200, "hi"),  # bare LF
+    ],
+)
+def test_complete_responses_do_not_wait_for_close(payload, status, body):
+    with raw_server(_keeps_open_after(payload)) as port:
+        started = time.monotonic()
+        fetched = fetch("http://www.example.test/", context(port, closed_port(), timeout=3.0))
+        elapsed = time.monotonic() - started
+    assert (fetched.error, fetched.final.status, fetched.body) == ("", status, body)
+    assert elapsed < 2
+
+
+def test_repeated_headers_are_kept_in_order():
+    payload = (
+        b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1; Secure\r\nSet-Cookie: b=2; HttpOnly\r\n"
+        b"X-Folded: one\r\n two\r\nContent-Length: 0\r\n\r\n"
+    )
+    with raw_server(_keeps_open_after(payload)) as port:
+        fetched = fetch("http://www.example.test/", context(port, closed_port()))
+    assert fetched.final.header_all("set-cookie") == ["a=1; Secure", "b=2; HttpOnly"]
+    assert fetched.final.header("x-folded") == "one two"
