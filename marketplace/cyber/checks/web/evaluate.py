@@ -292,6 +292,7 @@ def security_txt(evidence: WebEvidence) -> CheckResult:
         "url": final.url,
         "status": final.status,
         "route": [hop.url for hop in fetch.hops],
+        "cert_trusted": fetch.cert_trusted,
     }
     if final.status != 200:
         return result(check_id, _unmet(check_id), NONE, {**data, "errors": ["not_found"]}, host)

@@ -21,7 +21,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from marketplace.cyber.checks import net
 from marketplace.cyber.checks.base import ScanContext
@@ -69,6 +69,7 @@ _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$"
 )
 _STATUS_LINE = re.compile(r"^HTTP/(\d)\.(\d) (\d{3})(?: (.*))?$")
+_PATH_SAFE = "/%?=&;:@!$'()*+,~-._"  # already-escaped and reserved characters stay as they are
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
@@ -247,6 +248,10 @@ def _request(
         raise FetchError(BAD_REDIRECT, f"bad port in {url[:200]!r}") from exc
     if not host:
         raise FetchError(BAD_REDIRECT, f"no host in {url[:200]!r}")
+    try:
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError as exc:
+        raise FetchError(BAD_REDIRECT, f"bad host in {url[:200]!r}") from exc
     default_port = 443 if scheme == "https" else 80
     port = context.port(scheme, default_port) if explicit_port is None else explicit_port
     try:
@@ -259,9 +264,9 @@ def _request(
         net.guard(addresses, context, hostname=host)
     except net.TargetRefused as exc:
         raise FetchError(REFUSED_TARGET, str(exc)) from exc
-    path = parts.path or "/"
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
     if parts.query:
-        path += "?" + parts.query
+        path += "?" + quote(parts.query, safe=_PATH_SAFE)
     host_header = host if explicit_port is None else f"{host}:{explicit_port}"
     lines = [f"GET {path} HTTP/1.1", f"Host: {host_header}", f"User-Agent: {USER_AGENT}", "Accept: */*"]
     lines += [f"{name}: {value}" for name, value in extra_headers.items()]

@@ -391,3 +391,15 @@ def test_repeated_headers_are_kept_in_order():
         fetched = fetch("http://www.example.test/", context(port, closed_port()))
     assert fetched.final.header_all("set-cookie") == ["a=1; Secure", "b=2; HttpOnly"]
     assert fetched.final.header("x-folded") == "one two"
+
+
+def test_redirect_location_is_resolved_and_percent_encoded():
+    routes = {
+        "/": Reply(302, [("Location", "/søk?q=blåbær")]),
+        "/s%C3%B8k?q=bl%C3%A5b%C3%A6r": Reply(200, [("Content-Type", "text/plain")], b"funnet"),
+    }
+    with http_server(routes) as port:
+        fetched = fetch("http://www.example.test/", context(port, closed_port()))
+    assert [hop.status for hop in fetched.hops] == [302, 200]
+    assert fetched.hops[1].url == "http://www.example.test/søk?q=blåbær"
+    assert fetched.body == "funnet"
