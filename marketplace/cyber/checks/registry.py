@@ -16,6 +16,7 @@ RunFn = Callable[[str, ScanContext], list[CheckResult]]
 
 FAMILY_MODULES: dict[str, str] = {
     # "web": "marketplace.cyber.checks.web",
+    "tls": "marketplace.cyber.checks.tls",
 }
 
 
