@@ -282,8 +282,9 @@ def check_certificate_signature(ev: TlsEvidence) -> Outcome:
 
 
 def days_left(not_after: dt.datetime, now: dt.datetime) -> int:
-    """Whole days until `not_after` (negative once expired: floor, so 1 second past expiry is -1)."""
-    return (not_after - now) // dt.timedelta(days=1)
+    """Whole days until `not_after`, truncated toward zero: 29.9 days -> 29, expired 2.5 days ago -> -2."""
+    seconds = (not_after - now).total_seconds()
+    return int(seconds / 86400)
 
 
 def check_certificate_expiry(ev: TlsEvidence, now: dt.datetime) -> Outcome:
@@ -299,7 +300,7 @@ def check_certificate_expiry(ev: TlsEvidence, now: dt.datetime) -> Outcome:
     if leaf.not_before > now:
         evidence["not_yet_valid"] = True
         return Status.FAIL, NONE, evidence
-    if left < 0:
+    if leaf.not_after <= now:
         evidence["expired"] = True
         return Status.FAIL, NONE, evidence
     if left < EXPIRY_WARNING_DAYS:

@@ -9,6 +9,7 @@ import socket
 import socketserver
 import ssl
 import threading
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ class _Handler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         server = self.server
         assert isinstance(server, _Server)
+        with server.lock:
+            server.connections += 1
         self.request.settimeout(5)
         if server.tls_context is None:  # a plain server that answers like HTTP and closes
             with contextlib.suppress(OSError):
@@ -41,11 +44,21 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     tls_context: ssl.SSLContext | None = None
+    connections = 0
+    lock = threading.Lock()
 
 
 @dataclass(frozen=True)
 class Running:
-    port: int
+    server: _Server
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    @property
+    def connections(self) -> int:
+        return self.server.connections
 
 
 def tls_context(
@@ -59,8 +72,10 @@ def tls_context(
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     if ciphers:
         context.set_ciphers(ciphers)  # before the key: SECLEVEL=0 is needed to load a 1024-bit key
-    context.minimum_version = minimum
-    context.maximum_version = maximum
+    with warnings.catch_warnings():  # TLS 1.0/1.1 are deprecated in `ssl`: serving them is the point here
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = minimum
+        context.maximum_version = maximum
     context.load_cert_chain(cert_path, key_path)
     return context
 
@@ -70,10 +85,12 @@ def serve(context: ssl.SSLContext | None) -> Iterator[Running]:
     """Serve `context` (None: a plain TCP server) on an ephemeral loopback port for the with-block."""
     server = _Server((LOOPBACK, 0), _Handler)
     server.tls_context = context
+    server.connections = 0
+    server.lock = threading.Lock()
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield Running(port=server.server_address[1])
+        yield Running(server)
     finally:
         server.shutdown()
         server.server_close()
