@@ -34,9 +34,35 @@ from typing import Any
 from marketplace.cyber.checks.base import FULL, HALF, LESS, NONE, Category, CheckResult, Level, Status
 from marketplace.cyber.checks.tls import grade as grading
 from marketplace.cyber.checks.tls import ncsc
-from marketplace.cyber.checks.tls.evidence import CertificateInfo, TlsEvidence
+from marketplace.cyber.checks.tls.certificates import (
+    EXPIRY_WARNING_DAYS,
+    check_certificate_expiry,
+    check_certificate_key,
+    check_certificate_name,
+    check_certificate_signature,
+    check_certificate_trust,
+    check_ocsp_stapling,
+    days_left,
+)
+from marketplace.cyber.checks.tls.evidence import TlsEvidence
+from marketplace.cyber.checks.tls.levels import Outcome, by_level, grouped
 
-EXPIRY_WARNING_DAYS = 30
+__all__ = [
+    "EXPIRY_WARNING_DAYS",
+    "MAIL_CHECKS",
+    "WEB_CHECKS",
+    "check_certificate_expiry",
+    "check_certificate_key",
+    "check_certificate_name",
+    "check_certificate_signature",
+    "check_certificate_trust",
+    "check_ocsp_stapling",
+    "days_left",
+    "error_results",
+    "evaluate",
+    "evaluate_endpoint",
+    "worst_per_check",
+]
 
 WEB_CHECKS = (
     "protocols",
@@ -84,32 +110,6 @@ def _level(check: str, starttls: str | None) -> Level:
     return Level.REQUIRED
 
 
-def _by_level(levels: Iterable[ncsc.Level], *, phase_out_points: int = FULL) -> tuple[Status, int]:
-    weakest = ncsc.worst(levels)
-    if weakest is None:
-        return Status.NOT_TESTED, NONE
-    if weakest == ncsc.Level.INSUFFICIENT:
-        return Status.FAIL, NONE
-    if weakest == ncsc.Level.PHASE_OUT:
-        return Status.WARNING, phase_out_points
-    return Status.PASS, FULL
-
-
-def _grouped(pairs: Iterable[tuple[str, ncsc.Level]]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for name, level in pairs:
-        names = grouped.setdefault(level.label, [])
-        if name not in names:
-            names.append(name)
-    return grouped
-
-
-# --- the checks ---------------------------------------------------------------------------------------------------------
-# Each returns (status, points, evidence).
-
-Outcome = tuple[Status, int, dict[str, Any]]
-
-
 def check_protocols(ev: TlsEvidence) -> Outcome:
     versions = ev.supported_versions
     evidence: dict[str, Any] = {
@@ -121,7 +121,7 @@ def check_protocols(ev: TlsEvidence) -> Outcome:
         evidence["not_measured"] = missing
     if not versions:
         return Status.ERROR, NONE, evidence
-    status, points = _by_level((ncsc.protocol_level(v) for v in versions), phase_out_points=HALF)
+    status, points = by_level((ncsc.protocol_level(v) for v in versions), phase_out_points=HALF)
     return status, points, evidence
 
 
@@ -129,8 +129,8 @@ def check_ciphers(ev: TlsEvidence) -> Outcome:
     pairs = [(s.name, ncsc.cipher_level(s.name)) for s in ev.accepted_suites]
     if not pairs:
         return Status.ERROR, NONE, {}
-    status, points = _by_level(level for _, level in pairs)
-    return status, points, {"suites": _grouped(pairs)}
+    status, points = by_level(level for _, level in pairs)
+    return status, points, {"suites": grouped(pairs)}
 
 
 def check_key_exchange(ev: TlsEvidence) -> Outcome:
@@ -149,14 +149,14 @@ def check_key_exchange(ev: TlsEvidence) -> Outcome:
             pairs.append((group, level))
         elif suite.kex == "ECDH" and suite.curve:
             pairs.append((suite.curve, ncsc.curve_level(suite.curve)))
-    evidence: dict[str, Any] = {"groups": _grouped(pairs)}
+    evidence: dict[str, Any] = {"groups": grouped(pairs)}
     if not any(suite.is_forward_secret for suite in suites):
         evidence["forward_secrecy"] = False
         return Status.FAIL, NONE, evidence
     evidence["forward_secrecy"] = True
     if not pairs:
         return Status.PASS, FULL, evidence
-    status, points = _by_level(level for _, level in pairs)
+    status, points = by_level(level for _, level in pairs)
     return status, points, evidence
 
 
@@ -166,8 +166,8 @@ def check_curves(ev: TlsEvidence) -> Outcome:
     if not ev.supports_ecdh or not ev.curves:
         return Status.NOT_TESTED, NONE, {"supports_ecdh": bool(ev.supports_ecdh)}
     pairs = [(curve, ncsc.curve_level(curve)) for curve in ev.curves]
-    status, points = _by_level(level for _, level in pairs)
-    return status, points, {"curves": _grouped(pairs)}
+    status, points = by_level(level for _, level in pairs)
+    return status, points, {"curves": grouped(pairs)}
 
 
 def _only_tls13(ev: TlsEvidence) -> bool:
@@ -216,103 +216,6 @@ def check_zero_rtt(ev: TlsEvidence) -> Outcome:
     if ev.early_data:
         return Status.FAIL, NONE, {"early_data": True}
     return Status.PASS, FULL, {"early_data": False}
-
-
-def check_certificate_trust(ev: TlsEvidence) -> Outcome:
-    if ev.trusted is None:
-        return Status.ERROR, NONE, {}
-    if ev.trusted:
-        return Status.PASS, FULL, {"trusted": True, "trusted_by": list(ev.trusted_by)}
-    return Status.FAIL, NONE, {"trusted": False, "errors": list(ev.trust_errors)}
-
-
-def check_certificate_name(ev: TlsEvidence) -> Outcome:
-    leaf = ev.leaf
-    if leaf is None:
-        return Status.ERROR, NONE, {}
-    evidence = {"host": ev.host, "names": [*leaf.san_dns, *leaf.san_ip]}
-    if leaf.matches(ev.host):
-        return Status.PASS, FULL, evidence
-    return Status.FAIL, NONE, evidence
-
-
-def _checked_certificates(ev: TlsEvidence) -> list[CertificateInfo]:
-    """Every certificate sent except a self-signed root (NCSC: 'every certificate except the root')."""
-    return [cert for i, cert in enumerate(ev.certificates) if i == 0 or not cert.is_self_signed]
-
-
-def check_certificate_key(ev: TlsEvidence) -> Outcome:
-    certs = _checked_certificates(ev)
-    if not certs:
-        return Status.ERROR, NONE, {}
-    rows = [(c, ncsc.certificate_key_level(c.key_type, c.key_bits, c.key_curve)) for c in certs]
-    status, points = _by_level(level for _, level in rows)
-    return (
-        status,
-        points,
-        {
-            "certificates": [
-                {
-                    "subject": c.subject,
-                    "key": f"{c.key_type}-{c.key_bits}" + (f" ({c.key_curve})" if c.key_curve else ""),
-                    "level": level.label,
-                }
-                for c, level in rows
-            ]
-        },
-    )
-
-
-def check_certificate_signature(ev: TlsEvidence) -> Outcome:
-    certs = _checked_certificates(ev)
-    if not certs:
-        return Status.ERROR, NONE, {}
-    rows = [(c, ncsc.certificate_signature_level(c.signature_key_type, c.signature_hash)) for c in certs]
-    status, points = _by_level(level for _, level in rows)
-    return (
-        status,
-        points,
-        {
-            "certificates": [
-                {"subject": c.subject, "signature_algorithm": c.signature_algorithm, "level": level.label}
-                for c, level in rows
-            ]
-        },
-    )
-
-
-def days_left(not_after: dt.datetime, now: dt.datetime) -> int:
-    """Whole days until `not_after`, truncated toward zero: 29.9 days -> 29, expired 2.5 days ago -> -2."""
-    seconds = (not_after - now).total_seconds()
-    return int(seconds / 86400)
-
-
-def check_certificate_expiry(ev: TlsEvidence, now: dt.datetime) -> Outcome:
-    leaf = ev.leaf
-    if leaf is None:
-        return Status.ERROR, NONE, {}
-    left = days_left(leaf.not_after, now)
-    evidence: dict[str, Any] = {
-        "not_before": leaf.not_before.isoformat(),
-        "not_after": leaf.not_after.isoformat(),
-        "days_left": left,
-    }
-    if leaf.not_before > now:
-        evidence["not_yet_valid"] = True
-        return Status.FAIL, NONE, evidence
-    if leaf.not_after <= now:
-        evidence["expired"] = True
-        return Status.FAIL, NONE, evidence
-    if left < EXPIRY_WARNING_DAYS:
-        return Status.WARNING, HALF, evidence
-    return Status.PASS, FULL, evidence
-
-
-def check_ocsp_stapling(ev: TlsEvidence) -> Outcome:
-    if ev.ocsp_stapled is None:
-        return Status.ERROR, NONE, {}
-    evidence = {"ocsp_stapled": ev.ocsp_stapled, "must_staple": ev.must_staple}
-    return (Status.PASS, FULL, evidence) if ev.ocsp_stapled else (Status.WARNING, NONE, evidence)
 
 
 def check_vulnerabilities(ev: TlsEvidence) -> Outcome:

@@ -122,7 +122,8 @@ def retrieve(host: str, port: int, context: ScanContext, *, starttls: str | None
         ]
     addresses = _pick_addresses(addresses)
     requests = [_request(host, port, address, context, starttls=starttls) for address in addresses]
-    scanner = Scanner(per_server_concurrent_connections_limit=4)
+    # Mail servers throttle parallel connections (internet.nl uses one per IP for mail): be gentler there.
+    scanner = Scanner(per_server_concurrent_connections_limit=2 if starttls else 4)
     scanner.queue_scans(requests)
     by_address: dict[str, TlsEvidence] = {}
     for result in scanner.get_results():
@@ -318,9 +319,14 @@ def _validate_ignoring_name(
     if subject is None:
         return [], ["leaf certificate has no subjectAltName"]
     pems = [cert.public_bytes(serialization.Encoding.PEM).decode("ascii") for cert in chain]
-    trusted, errors = [], []
+    trusted: list[str] = []
+    errors: list[str] = []
     for store in stores:
-        outcome = store.verify_certificate_chain(pems, subject, validation_time=now)
+        try:
+            outcome = store.verify_certificate_chain(pems, subject, validation_time=now)
+        except Exception as exc:  # the verifier refuses some malformed chains outright
+            errors.append(f"{store.name}: {type(exc).__name__}: {exc}")
+            continue
         if outcome.was_validation_successful:
             trusted.append(store.name)
         elif outcome.validation_error:
