@@ -1,4 +1,4 @@
-"""TlsEvidence -> CheckResults. Pure: standard library, `ncsc` and `grade` only.
+"""TlsEvidence -> CheckResults. Pure: standard library and this package (`ncsc`, `grade`, `certificates`).
 
 Check ids (after the prefix, `tls` for the web family, `mail.starttls_tls` for the mail family):
 
@@ -19,7 +19,10 @@ Check ids (after the prefix, `tls` for the web family, `mail.starttls_tls` for t
 | certificate_expiry | required, category DISCLOSURE | expired/not yet valid -> FAIL 0, < 30 days -> WARNING 5 |
 | ocsp_stapling | recommended (web only) | a stapled OCSP response |
 | vulnerabilities | required | Heartbleed, OpenSSL CCS injection, ROBOT -> FAIL |
-| grade | informational | SSL Labs score parts, caps and grade (grade.py); informational because the required checks above already score the same facts, so counting it would count them twice |
+| grade | informational | SSL Labs score parts, caps and grade (grade.py), status INFO |
+
+`grade` is informational because the required checks above already score the same facts: counting it too would
+count them twice. Its points (A+/A/A- 10, B 5, C 2, else 0) are for display only.
 
 An endpoint that could not be scanned gives ERROR for every id, with the reason (`error`) in the evidence. With
 several addresses per name the worst result per id is kept (internet.nl: the lowest score of all IPs).

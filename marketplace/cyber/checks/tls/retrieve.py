@@ -8,9 +8,13 @@ cyber-privacy.md §A5.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
+import socket
+import ssl
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from traceback import TracebackException
 from typing import Any
@@ -129,9 +133,9 @@ def retrieve(host: str, port: int, context: ScanContext, *, starttls: str | None
     for result in scanner.get_results():
         address = result.server_location.ip_address or ""
         try:
-            by_address[address] = to_evidence(result, host=host, port=port, starttls=starttls, now=now)
+            evidence = to_evidence(result, host=host, port=port, starttls=starttls, now=now)
         except Exception as exc:  # a conversion bug must not crash the scan of an organisation
-            by_address[address] = TlsEvidence(
+            evidence = TlsEvidence(
                 host,
                 port,
                 address,
@@ -140,7 +144,43 @@ def retrieve(host: str, port: int, context: ScanContext, *, starttls: str | None
                 error=ERROR_SCANNER,
                 error_detail=f"{type(exc).__name__}: {exc}",
             )
+        # sslyze reports a server that accepts TCP but never answers as "no TLS version supported"
+        if (
+            evidence.error == ERROR_NOT_TLS
+            and not starttls
+            and probe_handshake(address, port, context) == ERROR_TIMEOUT
+        ):
+            evidence = replace(
+                evidence,
+                error=ERROR_TIMEOUT,
+                error_detail=f"no answer to a TLS handshake within {context.timeout} s",
+            )
+        by_address[address] = evidence
     return [by_address[address] for address in addresses if address in by_address]
+
+
+def probe_handshake(address: str, port: int, context: ScanContext) -> str | None:
+    """One permissive TLS handshake (no validation, any version or cipher) to tell a silent server from one that
+    answers without TLS: an ERROR_* kind, or None when the handshake completes. `address` has passed net.guard."""
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    tls.check_hostname = False
+    tls.verify_mode = ssl.CERT_NONE  # only asking whether it speaks TLS at all; nothing is trusted or sent
+    with contextlib.suppress(ssl.SSLError):
+        tls.set_ciphers("ALL:@SECLEVEL=0")
+    try:
+        with (
+            socket.create_connection((address, port), timeout=context.timeout) as raw,
+            tls.wrap_socket(raw, server_hostname=None),
+        ):
+            return None
+    except TimeoutError:
+        return ERROR_TIMEOUT
+    except ConnectionRefusedError:
+        return ERROR_REFUSED
+    except ssl.SSLError:
+        return ERROR_NOT_TLS
+    except OSError:
+        return ERROR_UNREACHABLE
 
 
 def _pick_addresses(addresses: list[str]) -> list[str]:

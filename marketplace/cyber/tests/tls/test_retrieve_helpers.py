@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from marketplace.cyber.checks.base import ScanContext
 from marketplace.cyber.checks.tls import retrieve
+from marketplace.cyber.tests.pki import TestCA
+from marketplace.cyber.tests.tls.servers import closed_port, serve, tls_context
 
 
 @pytest.mark.parametrize(
@@ -71,3 +75,17 @@ def test_evaluation_modules_load_without_sslyze_or_django():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60, cwd=root
     )
     assert out.stdout.strip() == ""
+
+
+def test_probe_handshake_tells_silent_servers_from_non_tls_ones(tmp_path):
+    context = ScanContext(allow_private=True, timeout=0.3)
+    with socket.socket() as silent:  # accepts TCP (the kernel completes the handshake) and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        assert retrieve.probe_handshake("127.0.0.1", silent.getsockname()[1], context) == "timeout"
+    with serve(None) as plain:
+        assert retrieve.probe_handshake("127.0.0.1", plain.port, context) == "not_tls"
+    assert retrieve.probe_handshake("127.0.0.1", closed_port(), context) == "refused"
+    issued = TestCA(tmp_path).issue("www.example.test", key="ec")
+    with serve(tls_context(issued.cert_path, issued.key_path)) as tls:
+        assert retrieve.probe_handshake("127.0.0.1", tls.port, context) is None
