@@ -2,8 +2,9 @@
 
 `run(target, context)` scans the HTTPS port of a host (context.port("https", 443)); `run_endpoint()` scans any
 TLS endpoint, also SMTP with STARTTLS (the mail family calls it with starttls="smtp",
-check_prefix="mail.starttls_tls", category=Category.EMAIL). Retrieval (sslyze) lives in `retrieve.py`; `ncsc.py`,
-`grade.py` and `evaluate.py` are pure. Check ids and levels: see `evaluate.py`.
+check_prefix="mail.starttls_tls", category=Category.EMAIL). Retrieval: `retrieve.py` (sslyze, network) and
+`convert.py` (sslyze objects -> TlsEvidence). Pure: `ncsc.py`, `grade.py`, `evaluate.py`, `certificates.py`.
+Check ids and levels: see `evaluate.py`.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from marketplace.cyber.checks.base import ScanContext
-from marketplace.cyber.checks.tls import retrieve
+from marketplace.cyber.checks.tls import convert, retrieve
 from marketplace.cyber.tests.pki import TestCA
 from marketplace.cyber.tests.tls.servers import closed_port, serve, tls_context
 
@@ -30,7 +30,7 @@ from marketplace.cyber.tests.tls.servers import closed_port, serve, tls_context
     ],
 )
 def test_error_kind(exception, text, kind):
-    assert retrieve.error_kind(exception, text) == kind
+    assert convert.error_kind(exception, text) == kind
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_error_kind(exception, text, kind):
     ],
 )
 def test_signature_key_type(algorithm, key_type):
-    assert retrieve.signature_key_type(algorithm) == key_type
+    assert convert.signature_key_type(algorithm) == key_type
 
 
 @pytest.mark.parametrize(
