@@ -17,6 +17,7 @@ RunFn = Callable[[str, ScanContext], list[CheckResult]]
 FAMILY_MODULES: dict[str, str] = {
     # "web": "marketplace.cyber.checks.web",
     "web": "marketplace.cyber.checks.web",
+    "tls": "marketplace.cyber.checks.tls",
 }
 
 
