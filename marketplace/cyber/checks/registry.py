@@ -15,7 +15,6 @@ from marketplace.cyber.checks.base import CheckResult, ScanContext
 RunFn = Callable[[str, ScanContext], list[CheckResult]]
 
 FAMILY_MODULES: dict[str, str] = {
-    # "web": "marketplace.cyber.checks.web",
     "web": "marketplace.cyber.checks.web",
     "tls": "marketplace.cyber.checks.tls",
 }
