@@ -287,3 +287,5 @@ MPS_DUCKDB_MEMORY_LIMIT = os.environ.get("MPS_DUCKDB_MEMORY_LIMIT", "4GB")
 MPS_SPARK_MASTER = os.environ.get("MPS_SPARK_MASTER", "local[2]")
 # Largest cost file accepted through the upload page (the command line has no limit).
 MPS_FINOPS_UPLOAD_MAX_BYTES = int(os.environ.get("MPS_FINOPS_UPLOAD_MAX_BYTES", str(2 * 1024**3)))
+# An import still running after this many minutes is taken as stopped (its worker died): `mps finops tick` fails it.
+MPS_FINOPS_IMPORT_STALE_MINUTES = int(os.environ.get("MPS_FINOPS_IMPORT_STALE_MINUTES", "360"))

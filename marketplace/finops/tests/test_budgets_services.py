@@ -277,7 +277,10 @@ def test_tick_command_runs_the_check(org, analyst, capsys, django_capture_on_com
     store_costs(org, [cost_row(dt.date(2026, 11, 1), "4100", ChargeFrequency="Recurring")])
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         call_command("finops", "tick", "--format", "json")
-    assert capsys.readouterr().out.strip() == '{"budgets": {"checked": 1, "sent": 1}}'
+    assert (
+        capsys.readouterr().out.strip()
+        == '{"budgets": {"checked": 1, "sent": 1}, "imports": {"recovered": 0}}'
+    )
     assert len(mail.outbox) == 1
 
 
@@ -292,5 +295,5 @@ def test_task_runs_the_check_and_text_output(org, analyst, django_capture_on_com
         assert budgets_check_task.enqueue().return_value == {"checked": 1, "sent": 1}
         out = StringIO()
         call_command("finops", "tick", stdout=out)
-    assert out.getvalue().strip() == "Budgets: 1 checked, 0 alerts sent."
+    assert out.getvalue().strip() == "Budgets: 1 checked, 0 alerts sent. Stopped imports marked failed: 0."
     assert len(mail.outbox) == 1
