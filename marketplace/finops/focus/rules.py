@@ -285,6 +285,17 @@ def row_rules(present: set[str], known: dict[str, spec.Column]) -> list[Rule]:
                 f"\"ChargeCategory\" IN ('Usage', 'Purchase') AND \"PricingCategory\" IS NULL AND {not_correction}",
             )
         )
+    if has("ChargeCategory", "PricingQuantity"):
+        rules.append(
+            Rule(
+                "PricingQuantity-nullability",
+                "PricingQuantity",
+                WARNING,
+                "PricingQuantity is set on a Tax row, or null on a Usage or Purchase row that is not a Correction",
+                f'("ChargeCategory" = \'Tax\' AND "PricingQuantity" IS NOT NULL) OR '
+                f"(\"ChargeCategory\" IN ('Usage', 'Purchase') AND \"PricingQuantity\" IS NULL AND {not_correction})",
+            )
+        )
     if has("ChargeCategory", "ConsumedQuantity"):
         unused = " OR \"CommitmentDiscountStatus\" = 'Unused'" if has("CommitmentDiscountStatus") else ""
         rules.append(
@@ -356,6 +367,18 @@ def row_rules(present: set[str], known: dict[str, spec.Column]) -> list[Rule]:
                 "ServiceSubcategory belongs to another (allowed) ServiceCategory",
                 f'(CASE "ServiceSubcategory" {case} END) <> "ServiceCategory" '
                 f"AND {one_of(q('ServiceCategory'), known['ServiceCategory'].allowed)}",
+            )
+        )
+    if has("CommitmentDiscountId", "CommitmentDiscountStatus", "ChargeCategory"):
+        rules.append(
+            Rule(
+                "CommitmentDiscountStatus-nullability",
+                "CommitmentDiscountStatus",
+                WARNING,
+                "CommitmentDiscountStatus is null on a Usage row with a CommitmentDiscountId (Used or Unused needed "
+                "for utilisation)",
+                '"ChargeCategory" = \'Usage\' AND "CommitmentDiscountId" IS NOT NULL '
+                'AND "CommitmentDiscountStatus" IS NULL',
             )
         )
     if has("CommitmentDiscountStatus"):

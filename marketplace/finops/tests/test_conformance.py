@@ -257,6 +257,8 @@ def test_conditional_nullability_rules(tmp_path):
     correction_without_category = row(PricingCategory="", ChargeClass="Correction")
     purchase_with_consumption = row(ChargeCategory="Purchase", ChargeFrequency="One-Time")
     unit_without_quantity = row(PricingQuantity="", ListUnitPrice="", ContractedUnitPrice="")
+    tax_with_quantity = dict(tax, PricingCategory="", PricingQuantity="2", PricingUnit="Hours")
+    correction_without_quantity = dict(unit_without_quantity, ChargeClass="Correction", PricingUnit="")
     result, _ = check_rows(
         tmp_path,
         [
@@ -265,11 +267,14 @@ def test_conditional_nullability_rules(tmp_path):
             correction_without_category,
             purchase_with_consumption,
             unit_without_quantity,
+            tax_with_quantity,
+            correction_without_quantity,
         ],
     )
     assert brief(result) == [
         ("PricingCategory-nullability-1", "warning", "PricingCategory", 1),
         ("PricingCategory-nullability-2", "warning", "PricingCategory", 1),
+        ("PricingQuantity-nullability", "warning", "PricingQuantity", 2),
         ("ConsumedQuantity-nullability", "warning", "ConsumedQuantity", 1),
         ("PricingUnit-nullability", "warning", "PricingUnit", 1),
     ]
@@ -454,3 +459,27 @@ def test_a_header_only_file_has_no_rows_and_no_findings(tmp_path):
     result, rows = check_file(path)
     assert (result.focus_version, result.rows, result.rows_rejected, result.fatal) == ("1.2", 0, 0, False)
     assert (result.findings, rows) == ([], [])
+
+
+def test_commitment_usage_needs_a_status(tmp_path):
+    with_id = {"CommitmentDiscountId": "cd-9", "CommitmentDiscountCategory": "Spend"}
+    result, _ = check_rows(
+        tmp_path,
+        [
+            row(**with_id),  # Usage with the commitment but no status: utilisation cannot be computed
+            row(**with_id, CommitmentDiscountStatus="Used"),
+            row(
+                **with_id,
+                ChargeCategory="Tax",
+                PricingQuantity="",
+                PricingUnit="",
+                ConsumedQuantity="",
+                ConsumedUnit="",
+                ListUnitPrice="",
+                ContractedUnitPrice="",
+                PricingCategory="",
+            ),
+        ],
+    )
+    assert ("CommitmentDiscountStatus-nullability", "warning", "CommitmentDiscountStatus", 1) in brief(result)
+    assert result.rows_rejected == 0
