@@ -1,0 +1,280 @@
+"""CyberX scanner: scan many loopback hosts with mixed configurations and print total time, hosts/s and peak RSS.
+
+    .venv/bin/python benchmarks/cyber_scan.py [--hosts 200] [--concurrency 16] [--target-timeout 60]
+                                              [--families web,tls,dns,mail]
+
+Starts, on 127.0.0.1 only, one threaded server per configuration and maps `--hosts` names
+(`host<n>.bench.example`) onto them round-robin with `address_overrides` and per-target ports:
+
+- HTTP: `good` (redirect to HTTPS), `headers` (200 with a full set of security headers), `bare` (200, no security
+  headers), `leaky` (200, `Server: Apache/2.4.49`, a cookie without flags);
+- HTTPS (TLS 1.2+1.3, a certificate from a private test CA for `*.bench.example`, that CA given as the context's
+  ca_file): `good` (HSTS, CSP, ...), `bare` (no headers); and `wrongname` (a certificate for another name);
+- DNS: a dnslib server answering A 127.0.0.1 for every name (no MX/TXT), so DNS and mail families stay local.
+
+Runs every family in the registry (or those named in --families). With none registered, a small HTTP-header family
+in this file stands in, so the figures still say something about the scanner itself. Never part of the test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import http.server
+import os
+import resource
+import ssl
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from marketplace.cyber import scoring  # noqa: E402
+from marketplace.cyber.checks import registry  # noqa: E402
+from marketplace.cyber.checks.base import FULL, NONE, Category, CheckResult, Level, ScanContext, Status  # noqa: E402
+from marketplace.cyber.checks.net import TargetRefused, guard, resolve_addresses  # noqa: E402
+from marketplace.cyber.scanner import ScanTarget, scan_targets  # noqa: E402
+from marketplace.cyber.tests.pki import TestCA  # noqa: E402
+
+DOMAIN = "bench.example"
+GOOD_HEADERS = {
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; object-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HTTP_CONFIGS: dict[str, dict[str, Any]] = {
+    "good": {"status": 301, "headers": {"Location": "https://{host}/"}},
+    "headers": {"status": 200, "headers": GOOD_HEADERS},
+    "bare": {"status": 200, "headers": {}},
+    "leaky": {"status": 200, "headers": {"Server": "Apache/2.4.49 (Unix)", "Set-Cookie": "sid=1; Path=/"}},
+}
+HTTPS_CONFIGS: dict[str, dict[str, Any]] = {
+    "good": {"status": 200, "headers": GOOD_HEADERS, "cert": "wildcard"},
+    "bare": {"status": 200, "headers": {}, "cert": "wildcard"},
+    "wrongname": {"status": 200, "headers": GOOD_HEADERS, "cert": "other"},
+}
+
+
+def handler_for(config: dict[str, Any]) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "bench"
+        sys_version = ""
+
+        def do_GET(self) -> None:
+            body = b"<!doctype html><title>bench</title><p>ok</p>"
+            host = (self.headers.get("Host") or "").split(":")[0]
+            self.send_response(config["status"])
+            for name, value in config["headers"].items():
+                self.send_header(name, value.replace("{host}", host))
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+class Server:
+    def __init__(self, config: dict[str, Any], tls: ssl.SSLContext | None = None) -> None:
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(config))
+        self.httpd.daemon_threads = True
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def start_dns(port_holder: dict[str, int]) -> Any:
+    """A loopback DNS server: A 127.0.0.1 for every name under the bench domain, nothing else."""
+    try:
+        from dnslib import QTYPE, RR, A
+        from dnslib.server import BaseResolver, DNSServer
+    except ImportError:  # dnslib is a test dependency; without it DNS families see no resolver
+        return None
+
+    class Resolver(BaseResolver):
+        def resolve(self, request: Any, handler: Any) -> Any:
+            reply = request.reply()
+            qname = str(request.q.qname)
+            if QTYPE[request.q.qtype] == "A" and qname.rstrip(".").endswith(DOMAIN):
+                reply.add_answer(RR(qname, QTYPE.A, rdata=A("127.0.0.1"), ttl=60))
+            return reply
+
+    server = DNSServer(Resolver(), port=0, address="127.0.0.1")
+    server.start_thread()
+    port_holder["dns"] = server.server.server_address[1]
+    return server
+
+
+def builtin_header_family(target: str, context: ScanContext) -> list[CheckResult]:
+    """Stand-in when no family is registered: GET http://target/ (loopback) and score four headers."""
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        address = guard(resolve_addresses(target, context), context, hostname=target)[0]
+        request = urllib.request.Request(
+            f"http://{address}:{context.port('http', 80)}/", headers={"Host": target}
+        )
+        with opener.open(request, timeout=context.timeout) as response:
+            headers = response.headers
+    except urllib.error.HTTPError as exc:
+        headers = exc.headers
+    except (OSError, TargetRefused) as exc:
+        return [
+            CheckResult(
+                "bench.http",
+                Category.WEB_HEADERS,
+                Status.ERROR,
+                Level.REQUIRED,
+                NONE,
+                evidence={"error": str(exc)},
+            )
+        ]
+    results = []
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+        present = name in headers
+        results.append(
+            CheckResult(
+                f"bench.{name.lower()}",
+                Category.WEB_HEADERS,
+                Status.PASS if present else Status.FAIL,
+                Level.REQUIRED,
+                FULL if present else NONE,
+                evidence={"value": headers.get(name, "")},
+            )
+        )
+    return results
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hosts", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--target-timeout", type=float, default=60.0)
+    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per connection or query")
+    parser.add_argument("--families", default="", help="comma-separated subset of the registered families")
+    args = parser.parse_args()
+
+    families = registry.families()
+    if args.families:
+        wanted = {name.strip() for name in args.families.split(",") if name.strip()}
+        families = {name: run for name, run in families.items() if name in wanted}
+    if not families:
+        print("No check family registered: using the benchmark's own HTTP header family.")
+        families = {"bench": builtin_header_family}
+
+    with tempfile.TemporaryDirectory() as folder:
+        ca = TestCA(Path(folder))
+        wildcard = ca.issue(f"*.{DOMAIN}", DOMAIN, label="wildcard")
+        other = ca.issue("other.invalid", label="other")
+        certs = {"wildcard": wildcard, "other": other}
+        http_servers = {name: Server(config) for name, config in HTTP_CONFIGS.items()}
+        https_servers = {
+            name: Server(config, tls_context(certs[config["cert"]].cert_path, certs[config["cert"]].key_path))
+            for name, config in HTTPS_CONFIGS.items()
+        }
+        ports: dict[str, int] = {}
+        dns_server = start_dns(ports)
+        http_names, https_names = list(http_servers), list(https_servers)
+        targets, overrides, layout = [], {}, collections.Counter()
+        for n in range(args.hosts):
+            name = f"host{n:03d}.{DOMAIN}"
+            http_cfg = http_names[n % len(http_names)]
+            https_cfg = https_names[(n // len(http_names)) % len(https_names)]
+            targets.append(
+                ScanTarget(
+                    name, {"http": http_servers[http_cfg].port, "https": https_servers[https_cfg].port}
+                )
+            )
+            overrides[name] = "127.0.0.1"
+            layout[f"http={http_cfg} https={https_cfg}"] += 1
+        context = ScanContext(
+            nameservers=("127.0.0.1",) if "dns" in ports else (),
+            dns_port=ports.get("dns", 53),
+            address_overrides=overrides,
+            ca_file=str(wildcard.ca_path),
+            allow_private=True,
+            timeout=args.timeout,
+        )
+        print(
+            f"{args.hosts} hosts on 127.0.0.1 ({len(layout)} configurations), families: {', '.join(families)}; "
+            f"concurrency {args.concurrency}, target budget {args.target_timeout:g} s"
+        )
+        started = time.perf_counter()
+        cpu_started = time.process_time()
+        scanned = scan_targets(
+            targets,
+            context,
+            families=families,
+            concurrency=args.concurrency,
+            target_timeout=args.target_timeout,
+        )
+        elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
+        for server in [*http_servers.values(), *https_servers.values()]:
+            server.close()
+        if dns_server is not None:
+            dns_server.stop()
+
+    grades: collections.Counter[str] = collections.Counter()
+    statuses: collections.Counter[str] = collections.Counter()
+    slowest = max(scanned, key=lambda s: s.elapsed)
+    for item in scanned:
+        card = scoring.score_results(item.results)
+        grades[card.grade or "-"] += 1
+        for result in item.results:
+            statuses[str(result.status)] += 1
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"total time      {elapsed:8.2f} s   (CPU {cpu:.2f} s)")
+    print(f"hosts/s         {len(scanned) / elapsed:8.2f}")
+    print(f"peak RSS        {peak_mb:8.1f} MB")
+    print(f"slowest host    {slowest.elapsed:8.2f} s   ({slowest.target})")
+    print(
+        f"results         {sum(statuses.values())}: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+    )
+    print("grades          " + ", ".join(f"{k} {v}" for k, v in sorted(grades.items())))
+    errors = collections.Counter(
+        r.check_id for item in scanned for r in item.results if r.status == Status.ERROR
+    )
+    if errors:
+        print("errors          " + ", ".join(f"{k} {v}" for k, v in errors.most_common()))
+
+
+if __name__ == "__main__":
+    main()
