@@ -94,12 +94,27 @@ def handler_for(config: dict[str, Any]) -> type[http.server.BaseHTTPRequestHandl
     return Handler
 
 
+class BenchHTTPServer(http.server.ThreadingHTTPServer):
+    """Threaded; TLS handshakes happen in each connection's own thread (wrapping the listening socket would do
+    them one at a time in the accept loop), and broken handshakes from probing scanners are not printed."""
+
+    daemon_threads = True
+    tls: ssl.SSLContext | None = None
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if self.tls is not None:
+            request.settimeout(10)
+            request = self.tls.wrap_socket(request, server_side=True)
+        super().finish_request(request, client_address)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
+
+
 class Server:
     def __init__(self, config: dict[str, Any], tls: ssl.SSLContext | None = None) -> None:
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(config))
-        self.httpd.daemon_threads = True
-        if tls is not None:
-            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.httpd = BenchHTTPServer(("127.0.0.1", 0), handler_for(config))
+        self.httpd.tls = tls
         self.port = self.httpd.server_address[1]
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
