@@ -296,3 +296,19 @@ def test_schedule_due(settings, django_capture_on_commit_callbacks):
 
     with django_capture_on_commit_callbacks(execute=False):
         assert scans_schedule_due(now=NOW) == []  # the new scans are open now
+
+
+def test_tasks_are_thin_and_idempotent(
+    buyer_org, nve_assets, loopback, echo_server, django_capture_on_commit_callbacks
+):
+    from marketplace.cyber.tasks import cyber_scan_task, cyber_schedule_task
+
+    scan = Scan.objects.create(organisation=buyer_org)
+    done = cyber_scan_task.call(scan.pk)
+    scan.refresh_from_db()
+    assert done == {"scan_id": scan.pk, "status": "done", "score": 100, "grade": "A"}
+    assert cyber_scan_task.call(scan.pk) == {"scan_id": scan.pk, "skipped": True}
+    Scan.objects.filter(pk=scan.pk).update(finished_at=NOW - dt.timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=False):
+        scheduled = cyber_schedule_task.call()
+    assert scheduled == {"scheduled": [Scan.objects.latest("pk").pk]}
