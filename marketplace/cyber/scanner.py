@@ -19,6 +19,7 @@ benchmark and pure tests can use the scanner without a configured project.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import ipaddress
 import threading
 import time
@@ -49,6 +50,7 @@ __all__ = [
     "ScanTarget",
     "TargetScan",
     "limits_from_settings",
+    "load_families",
     "parse_target",
     "resolve_records",
     "scan_context_from_settings",
@@ -218,6 +220,25 @@ def _error(family: str, target: str, reason: str, detail: str = "") -> CheckResu
     )
 
 
+def load_families() -> dict[str, Callable[[str, ScanContext], list[CheckResult]]]:
+    """The registered families; one that cannot be imported still 'runs' and reports its ERROR result on every
+    target instead of stopping the whole scan."""
+    loaded: dict[str, Callable[[str, ScanContext], list[CheckResult]]] = {}
+    for name, path in registry.FAMILY_MODULES.items():
+        try:
+            loaded[name] = importlib.import_module(path).run
+        except Exception as exc:
+            loaded[name] = _broken(f"cannot load {path}: {type(exc).__name__}: {exc}")
+    return loaded
+
+
+def _broken(message: str) -> Callable[[str, ScanContext], list[CheckResult]]:
+    def run(target: str, context: ScanContext) -> list[CheckResult]:
+        raise RuntimeError(message)
+
+    return run
+
+
 def _run_target(
     target: ScanTarget,
     context: ScanContext,
@@ -294,7 +315,7 @@ def scan_targets(
 ) -> list[TargetScan]:
     """Scan every target with every family; results in the order of the targets given."""
     items = [t if isinstance(t, ScanTarget) else parse_target(t) for t in targets]
-    chosen = registry.families() if families is None else dict(families)
+    chosen = load_families() if families is None else dict(families)
 
     def one(target: ScanTarget) -> TargetScan:
         target_context = (

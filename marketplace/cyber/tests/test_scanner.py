@@ -201,3 +201,18 @@ def test_context_from_settings(settings):
     assert context.timeout == 1.5
     assert context.nameservers == ("127.0.0.1",)
     assert context.address_overrides == {"www.example.no": "127.0.0.1"}
+
+
+def test_family_that_cannot_be_imported_becomes_error(monkeypatch):
+    monkeypatch.setattr(
+        "marketplace.cyber.checks.registry.FAMILY_MODULES", {"dns": "marketplace.cyber.checks.does_not_exist"}
+    )
+    (scan,) = scan_targets(["www.example.no"], LOOPBACK, resolve=False)
+    assert [(r.check_id, r.status, r.category) for r in scan.results] == [
+        ("dns.error", Status.ERROR, Category.DNS)
+    ]
+    assert scan.results[0].evidence == {
+        "reason": "exception",
+        "detail": "RuntimeError: cannot load marketplace.cyber.checks.does_not_exist: "
+        "ModuleNotFoundError: No module named 'marketplace.cyber.checks.does_not_exist'",
+    }
