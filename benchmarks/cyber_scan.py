@@ -10,7 +10,10 @@ Starts, on 127.0.0.1 only, one threaded server per configuration and maps `--hos
   headers), `leaky` (200, `Server: Apache/2.4.49`, a cookie without flags);
 - HTTPS (TLS 1.2+1.3, a certificate from a private test CA for `*.bench.example`, that CA given as the context's
   ca_file): `good` (HSTS, CSP, ...), `bare` (no headers); and `wrongname` (a certificate for another name);
-- DNS: a dnslib server answering A 127.0.0.1 for every name (no MX/TXT), so DNS and mail families stay local.
+- DNS: a dnslib server answering A 127.0.0.1 for every name, NS for the domain, SPF and DMARC for even-numbered
+  hosts only, so the DNS and mail families stay local and see two mail configurations.
+
+The servers run in a child process (as remote hosts would), so the CPU time and peak RSS printed are the scanner's.
 
 Runs every family in the registry (or those named in --families). With none registered, a small HTTP-header family
 in this file stands in, so the figures still say something about the scanner itself. Never part of the test run.
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import collections
 import http.server
+import multiprocessing
 import os
 import resource
 import ssl
@@ -40,10 +44,9 @@ import django
 django.setup()
 
 from marketplace.cyber import scoring  # noqa: E402
-from marketplace.cyber.checks import registry  # noqa: E402
 from marketplace.cyber.checks.base import FULL, NONE, Category, CheckResult, Level, ScanContext, Status  # noqa: E402
 from marketplace.cyber.checks.net import TargetRefused, guard, resolve_addresses  # noqa: E402
-from marketplace.cyber.scanner import ScanTarget, scan_targets  # noqa: E402
+from marketplace.cyber.scanner import ScanTarget, load_families, scan_targets  # noqa: E402
 from marketplace.cyber.tests.pki import TestCA  # noqa: E402
 
 DOMAIN = "bench.example"
@@ -130,26 +133,66 @@ def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
     return context
 
 
-def start_dns(port_holder: dict[str, int]) -> Any:
-    """A loopback DNS server: A 127.0.0.1 for every name under the bench domain, nothing else."""
-    try:
-        from dnslib import QTYPE, RR, A
-        from dnslib.server import BaseResolver, DNSServer
-    except ImportError:  # dnslib is a test dependency; without it DNS families see no resolver
-        return None
+def start_dns() -> tuple[Any, int]:
+    """A loopback DNS server for the bench domain: A 127.0.0.1 for every name, two name servers, and for the
+    even-numbered hosts SPF `-all` and DMARC `p=reject` (the odd ones have no mail policy)."""
+    from dnslib import NS, QTYPE, RR, TXT, A
+    from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
     class Resolver(BaseResolver):
         def resolve(self, request: Any, handler: Any) -> Any:
             reply = request.reply()
-            qname = str(request.q.qname)
-            if QTYPE[request.q.qtype] == "A" and qname.rstrip(".").endswith(DOMAIN):
-                reply.add_answer(RR(qname, QTYPE.A, rdata=A("127.0.0.1"), ttl=60))
+            qname = str(request.q.qname).rstrip(".").lower()
+            qtype = QTYPE[request.q.qtype]
+            if not qname.endswith(DOMAIN):
+                return reply
+            host = qname.removeprefix("_dmarc.")
+            even = host.startswith("host") and host[4:7].isdigit() and int(host[4:7]) % 2 == 0
+            answers: list[Any] = []
+            if qtype == "A" and not qname.startswith("_"):
+                answers = [A("127.0.0.1")]
+            elif qtype == "NS" and qname == DOMAIN:
+                answers = [NS(f"ns1.{DOMAIN}."), NS(f"ns2.{DOMAIN}.")]
+            elif qtype == "TXT" and even and qname.startswith("_dmarc."):
+                answers = [TXT("v=DMARC1; p=reject")]
+            elif qtype == "TXT" and even and not qname.startswith("_"):
+                answers = [TXT("v=spf1 -all")]
+            for rdata in answers:
+                reply.add_answer(RR(request.q.qname, request.q.qtype, rdata=rdata, ttl=60))
             return reply
 
-    server = DNSServer(Resolver(), port=0, address="127.0.0.1")
+    quiet = DNSLogger(log="-recv,-send,-request,-reply,-truncated,-error,-data", prefix=False)
+    server = DNSServer(Resolver(), port=0, address="127.0.0.1", logger=quiet)
     server.start_thread()
-    port_holder["dns"] = server.server.server_address[1]
-    return server
+    return server, server.server.server_address[1]
+
+
+def serve(folder: str, conn: Any) -> None:
+    """The child process: every server, ports sent back through the pipe, then wait for 'stop'."""
+    certs = {
+        label: (Path(folder) / f"{label}.crt", Path(folder) / f"{label}.key")
+        for label in ("wildcard", "other")
+    }
+    http_servers = {name: Server(config) for name, config in HTTP_CONFIGS.items()}
+    https_servers = {
+        name: Server(config, tls_context(*certs[config["cert"]])) for name, config in HTTPS_CONFIGS.items()
+    }
+    try:
+        dns_server, dns_port = start_dns()
+    except ImportError:  # dnslib is a test dependency; without it the DNS and mail families see no resolver
+        dns_server, dns_port = None, 0
+    conn.send(
+        {
+            "http": {name: server.port for name, server in http_servers.items()},
+            "https": {name: server.port for name, server in https_servers.items()},
+            "dns": dns_port,
+        }
+    )
+    conn.recv()
+    for server in [*http_servers.values(), *https_servers.values()]:
+        server.close()
+    if dns_server is not None:
+        dns_server.stop()
 
 
 def builtin_header_family(target: str, context: ScanContext) -> list[CheckResult]:
@@ -205,7 +248,7 @@ def main() -> None:
     parser.add_argument("--families", default="", help="comma-separated subset of the registered families")
     args = parser.parse_args()
 
-    families = registry.families()
+    families = load_families()
     if args.families:
         wanted = {name.strip() for name in args.families.split(",") if name.strip()}
         families = {name: run for name, run in families.items() if name in wanted}
@@ -216,31 +259,28 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         ca = TestCA(Path(folder))
         wildcard = ca.issue(f"*.{DOMAIN}", DOMAIN, label="wildcard")
-        other = ca.issue("other.invalid", label="other")
-        certs = {"wildcard": wildcard, "other": other}
-        http_servers = {name: Server(config) for name, config in HTTP_CONFIGS.items()}
-        https_servers = {
-            name: Server(config, tls_context(certs[config["cert"]].cert_path, certs[config["cert"]].key_path))
-            for name, config in HTTPS_CONFIGS.items()
-        }
-        ports: dict[str, int] = {}
-        dns_server = start_dns(ports)
-        http_names, https_names = list(http_servers), list(https_servers)
+        ca.issue("other.invalid", label="other")
+        # The servers run in their own process, as remote hosts would: their CPU is not the scanner's.
+        parent_end, child_end = multiprocessing.Pipe()
+        child = multiprocessing.get_context("fork").Process(
+            target=serve, args=(folder, child_end), daemon=True
+        )
+        child.start()
+        ports = parent_end.recv()
+        http_names, https_names = list(ports["http"]), list(ports["https"])
         targets, overrides, layout = [], {}, collections.Counter()
         for n in range(args.hosts):
             name = f"host{n:03d}.{DOMAIN}"
             http_cfg = http_names[n % len(http_names)]
             https_cfg = https_names[(n // len(http_names)) % len(https_names)]
             targets.append(
-                ScanTarget(
-                    name, {"http": http_servers[http_cfg].port, "https": https_servers[https_cfg].port}
-                )
+                ScanTarget(name, {"http": ports["http"][http_cfg], "https": ports["https"][https_cfg]})
             )
             overrides[name] = "127.0.0.1"
-            layout[f"http={http_cfg} https={https_cfg}"] += 1
+            layout[f"http={http_cfg} https={https_cfg} mail={'policy' if n % 2 == 0 else 'none'}"] += 1
         context = ScanContext(
-            nameservers=("127.0.0.1",) if "dns" in ports else (),
-            dns_port=ports.get("dns", 53),
+            nameservers=("127.0.0.1",) if ports["dns"] else (),
+            dns_port=ports["dns"] or 53,
             address_overrides=overrides,
             ca_file=str(wildcard.ca_path),
             allow_private=True,
@@ -261,10 +301,8 @@ def main() -> None:
         )
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
-        for server in [*http_servers.values(), *https_servers.values()]:
-            server.close()
-        if dns_server is not None:
-            dns_server.stop()
+        parent_end.send("stop")
+        child.join(10)
 
     grades: collections.Counter[str] = collections.Counter()
     statuses: collections.Counter[str] = collections.Counter()
@@ -275,9 +313,9 @@ def main() -> None:
         for result in item.results:
             statuses[str(result.status)] += 1
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"total time      {elapsed:8.2f} s   (CPU {cpu:.2f} s)")
+    print(f"total time      {elapsed:8.2f} s   (scanner CPU {cpu:.2f} s)")
     print(f"hosts/s         {len(scanned) / elapsed:8.2f}")
-    print(f"peak RSS        {peak_mb:8.1f} MB")
+    print(f"peak RSS        {peak_mb:8.1f} MB   (scanner process)")
     print(f"slowest host    {slowest.elapsed:8.2f} s   ({slowest.target})")
     print(
         f"results         {sum(statuses.values())}: "
