@@ -104,3 +104,27 @@ def echo_server(monkeypatch):
         monkeypatch.setattr(registry, "FAMILY_MODULES", {"echo": __name__})
         monkeypatch.setattr(sys.modules[__name__], "PORT", server.port)
         yield server
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """Fails the test if anything asks the system resolver for a name (tests must never reach the internet); IP
+    literals and localhost are fine."""
+    import ipaddress
+
+    asked: list[str] = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        text = host.decode() if isinstance(host, bytes) else str(host)
+        try:
+            ipaddress.ip_address(text.strip("[]"))
+        except ValueError:
+            if text not in ("localhost", ""):
+                asked.append(text)
+                raise OSError(f"test tried to resolve {text}") from None
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield asked
+    assert asked == [], f"names sent to the system resolver: {asked}"

@@ -23,8 +23,10 @@ from marketplace.cyber.services.assets import (
     assets_import_csv,
     normalise_asset_name,
 )
+from marketplace.cyber.tests import echo_family
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline")]
+offline = echo_family.offline
 
 
 @pytest.fixture

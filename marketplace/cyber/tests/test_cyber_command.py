@@ -18,6 +18,8 @@ from marketplace.cyber.models import Asset, Scan
 from marketplace.cyber.tests import echo_family
 
 echo_server = echo_family.echo_server  # the loopback family's fixture
+offline = echo_family.offline
+pytestmark = pytest.mark.usefixtures("offline")
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -125,12 +127,13 @@ def test_scan_text(loopback, echo_server):
 
 def test_private_target_is_refused_with_a_clear_message(settings, echo_server):
     settings.MPS_ALLOW_PRIVATE_TARGETS = False
-    settings.MPS_CYBER_RESOLVE = {"intranett.nve.no": "10.20.30.40"}
+    settings.MPS_CYBER_RESOLVE = {"intranett.nve.no": "10.20.30.40", "www.nve.no": "127.0.0.1"}
     with pytest.raises(CommandError) as caught:
-        run("scan", "www.example.no", "intranett.nve.no", "--format", "json")
+        run("scan", "intranett.nve.no", "https://www.nve.no:8443/", "--format", "json")
     assert caught.value.returncode == 2
     assert str(caught.value) == (
         "Refused intranett.nve.no: intranett.nve.no resolves to non-public address 10.20.30.40.\n"
+        "Refused www.nve.no: www.nve.no resolves to non-public address 127.0.0.1.\n"
         "The scanner does not connect to private, loopback or link-local addresses "
         "(set MPS_ALLOW_PRIVATE_TARGETS=1 only for tests and on-premise set-ups)."
     )

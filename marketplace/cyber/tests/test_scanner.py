@@ -20,6 +20,8 @@ from marketplace.cyber.scanner import (
 from marketplace.cyber.tests import echo_family
 
 echo_server = echo_family.echo_server  # the loopback family's fixture
+offline = echo_family.offline
+pytestmark = pytest.mark.usefixtures("offline")
 
 LOOPBACK = ScanContext(
     allow_private=True,
