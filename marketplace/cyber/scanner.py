@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import idna  # IDNA 2008 with UTS #46 mapping (via requests/dnspython)
+
 from marketplace.cyber.checks import registry
 from marketplace.cyber.checks.base import Category, CheckResult, Level, ScanContext, Status
 from marketplace.cyber.checks.net import TargetRefused, guard, resolve_addresses
@@ -111,12 +113,8 @@ def idna_name(host: str) -> str:
     except ValueError:
         pass
     try:
-        import idna
-
         return str(idna.encode(host, uts46=True).decode("ascii"))
-    except ImportError:  # pragma: no cover - idna comes with requests/dnspython
-        return host.encode("idna").decode("ascii")
-    except idna.IDNAError as exc:
+    except (idna.IDNAError, UnicodeError) as exc:
         raise ValueError(f"{host!r} is not a valid host name: {exc}") from None
 
 
