@@ -298,6 +298,4 @@ MPS_CYBER_RESCAN_DAYS = int(os.environ.get("MPS_CYBER_RESCAN_DAYS", "7"))
 # DNS resolvers for the scanner (comma-separated IPs; empty = the system resolver).
 MPS_CYBER_NAMESERVERS = env_list("MPS_CYBER_NAMESERVERS", [])
 # Fixed addresses for host names, like curl --resolve: "www.example.no=192.0.2.10,mail.example.no=192.0.2.11".
-MPS_CYBER_RESOLVE = dict(
-    item.split("=", 1) for item in env_list("MPS_CYBER_RESOLVE", []) if "=" in item
-)
+MPS_CYBER_RESOLVE = dict(item.split("=", 1) for item in env_list("MPS_CYBER_RESOLVE", []) if "=" in item)
