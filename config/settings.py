@@ -289,3 +289,15 @@ MPS_SPARK_MASTER = os.environ.get("MPS_SPARK_MASTER", "local[2]")
 MPS_FINOPS_UPLOAD_MAX_BYTES = int(os.environ.get("MPS_FINOPS_UPLOAD_MAX_BYTES", str(2 * 1024**3)))
 # An import still running after this many minutes is taken as stopped (its worker died): `mps finops tick` fails it.
 MPS_FINOPS_IMPORT_STALE_MINUTES = int(os.environ.get("MPS_FINOPS_IMPORT_STALE_MINUTES", "360"))
+
+# --- CyberX scanner -------------------------------------------------------------------------
+# Targets scanned at once; wall-clock seconds per target for all its checks (a check still running then becomes an
+# ERROR result); seconds per connection or DNS query; days before an organisation's assets are scanned again.
+MPS_CYBER_SCAN_CONCURRENCY = int(os.environ.get("MPS_CYBER_SCAN_CONCURRENCY", "16"))
+MPS_CYBER_TARGET_TIMEOUT = float(os.environ.get("MPS_CYBER_TARGET_TIMEOUT", "60"))
+MPS_CYBER_TIMEOUT = float(os.environ.get("MPS_CYBER_TIMEOUT", "5"))
+MPS_CYBER_RESCAN_DAYS = int(os.environ.get("MPS_CYBER_RESCAN_DAYS", "7"))
+# DNS resolvers for the scanner (comma-separated IPs; empty = the system resolver).
+MPS_CYBER_NAMESERVERS = env_list("MPS_CYBER_NAMESERVERS", [])
+# Fixed addresses for host names, like curl --resolve: "www.example.no=192.0.2.10,mail.example.no=192.0.2.11".
+MPS_CYBER_RESOLVE = dict(item.split("=", 1) for item in env_list("MPS_CYBER_RESOLVE", []) if "=" in item)
