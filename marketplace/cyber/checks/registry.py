@@ -16,6 +16,8 @@ RunFn = Callable[[str, ScanContext], list[CheckResult]]
 
 FAMILY_MODULES: dict[str, str] = {
     # "web": "marketplace.cyber.checks.web",
+    "dns": "marketplace.cyber.checks.dns",
+    "mail": "marketplace.cyber.checks.mail",
 }
 
 

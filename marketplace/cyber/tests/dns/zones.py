@@ -43,7 +43,6 @@ $TTL 300
 @ IN TXT "v=spf1 ip4:127.0.0.1 include:_spf.good.test -all"
 _spf IN TXT "v=spf1 a:mx1.good.test ~all"
 _dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@good.test"
-_domainkey IN TXT "o=-"
 mail._domainkey IN TXT "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
 _mta-sts IN TXT "v=STSv1; id=20261129"
 _smtp._tls IN TXT "v=TLSRPTv1; rua=mailto:tls@good.test"
