@@ -108,7 +108,9 @@ def fetch_chain(resolver: dns.resolver.Resolver, target: str, anchor_texts: tupl
     anchors, problems = parse_anchors(anchor_texts or IANA_ROOT_ANCHORS)
     chosen = _closest_anchor(name, anchors)
     if not chosen:
-        return ChainData(name, anchors, problem="no trust anchor covers the name: " + "; ".join(problems))
+        owners = sorted({a.owner.to_text() for a in anchors})
+        detail = f"no trust anchor covers the name (anchors: {', '.join(owners) or 'none'})"
+        return ChainData(name, [], problem="; ".join([detail, *problems]))
     anchor_owner = chosen[0].owner
     relative = name.relativize(anchor_owner)
     labels = [] if relative == dns.name.empty else list(relative.labels)

@@ -3,16 +3,15 @@ answering from dnspython zones defined in the test, so signed zones (RRSIG, DNSK
 
 It answers like a recursive resolver that knows every zone: the deepest zone holding the name answers (DS from the
 parent), NODATA and NXDOMAIN carry the SOA and, in signed zones, the NSEC proof with its RRSIG. Names in
-`servfail` answer SERVFAIL; names in `silent` get no answer at all (a time-out).
+`servfail` (name, type) answer SERVFAIL; those in `silent` get no answer at all (a time-out).
 """
 
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import dns.flags
 import dns.message
@@ -22,7 +21,10 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 import dns.zone
+import pytest
 from dnslib.server import DNSHandler, DNSServer
+
+from marketplace.cyber.checks.base import ScanContext
 
 IN = dns.rdataclass.IN
 
@@ -35,8 +37,9 @@ class _QuietLogger:
 class ZoneSet:
     def __init__(self, zones: list[dns.zone.Zone]) -> None:
         self.zones = {zone.origin: zone for zone in zones}
-        self.servfail: set[dns.name.Name] = set()
-        self.silent: set[dns.name.Name] = set()
+        # (name, type) pairs, e.g. ("good.test.", "DNSKEY") or ("good.test.", "*") for every type
+        self.servfail: set[tuple[str, str]] = set()
+        self.silent: set[tuple[str, str]] = set()
         self.queries: list[tuple[str, str]] = []
 
     def _zone_for(self, qname: dns.name.Name, rdtype: int) -> dns.zone.Zone | None:
@@ -83,9 +86,10 @@ class ZoneSet:
         qname, rdtype = question.name, question.rdtype
         self.queries.append((qname.to_text(), dns.rdatatype.to_text(rdtype)))
         response = dns.message.make_response(query)
-        if qname in self.silent:
+        keys = {(qname.to_text().lower(), dns.rdatatype.to_text(rdtype)), (qname.to_text().lower(), "*")}
+        if keys & self.silent:
             return None
-        if qname in self.servfail:
+        if keys & self.servfail:
             response.set_rcode(dns.rcode.SERVFAIL)
             return response.to_wire()
         dnssec = bool(query.ednsflags & dns.flags.DO)
@@ -166,21 +170,49 @@ def serve(zones: ZoneSet) -> Iterator[int]:
 
 @contextmanager
 def silent_port() -> Iterator[int]:
-    """A UDP/TCP port on 127.0.0.1 that accepts but never answers: every query there times out."""
+    """A UDP port on 127.0.0.1 that receives but never answers: every query there times out."""
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind(("127.0.0.1", 0))
-    port = udp.getsockname()[1]
-    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
-        tcp.bind(("127.0.0.1", port))
-        tcp.listen(8)
-    except OSError:
-        pass
-    stop = threading.Event()
-    try:
-        yield port
+        yield udp.getsockname()[1]
     finally:
-        stop.set()
         udp.close()
-        tcp.close()
-        time.sleep(0)
+
+
+# --- pytest fixtures (imported by the dns and mail conftest modules) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ZoneServer:
+    zones: ZoneSet
+    port: int
+    anchors: tuple[str, ...]
+
+    def context(self, **overrides) -> ScanContext:
+        values = {
+            "nameservers": ("127.0.0.1",),
+            "dns_port": self.port,
+            "trust_anchors": self.anchors,
+            "allow_private": True,
+            "timeout": 2.0,
+        }
+        values.update(overrides)
+        return ScanContext(**values)
+
+
+@pytest.fixture(scope="module")
+def dns_zones() -> Iterator[ZoneServer]:
+    """The test zones (zones.py) served on 127.0.0.1 for the whole module."""
+    from marketplace.cyber.tests.dns import zones
+
+    zone_set, anchors = zones.build()
+    with serve(zone_set) as port:
+        yield ZoneServer(zone_set, port, anchors)
+
+
+@pytest.fixture
+def zone_server(dns_zones: ZoneServer) -> ZoneServer:
+    """The served zones with the SERVFAIL/silent sets and the query log reset for this test."""
+    for items in (dns_zones.zones.servfail, dns_zones.zones.silent, dns_zones.zones.queries):
+        items.clear()
+    return dns_zones
