@@ -6,6 +6,7 @@ ScanContext.trust_anchors):
               no SPF, DMARC p=none, no _domainkey
 - bogus.test  signed, DS in test., but the RRSIG over its A record is corrupted
 - nullmx.test unsigned, null MX, SPF -all, DMARC reject
+- lookups.test unsigned: SPF needing 12 lookups, an include loop (loop.), garbage TXT (garbage.), two DMARC records
 """
 
 from __future__ import annotations
@@ -89,6 +90,30 @@ ns1 IN A 127.0.0.1
 ns2 IN A 127.0.0.2
 """
 
+# SPF and DMARC trouble: 12 lookups through includes, an include loop, garbage and two DMARC records.
+LOOKUPS = """
+$TTL 300
+{soa}
+@ IN NS ns1
+@ IN A 127.0.0.1
+@ IN MX 10 mx1
+@ IN TXT "v=spf1 include:a.lookups.test include:b.lookups.test -all"
+a IN TXT "v=spf1 a mx ptr exists:x.lookups.test include:c.lookups.test ~all"
+b IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
+c IN TXT "v=spf1 a a a a a -all"
+loop IN MX 10 mx1
+loop IN TXT "v=spf1 include:loop2.lookups.test -all"
+loop2 IN TXT "v=spf1 include:loop.lookups.test -all"
+garbage IN MX 10 mx1
+garbage IN TXT "\\255\\000\\001"
+garbage IN TXT "v=spf1 ip4:300.1.1.1 -all"
+_dmarc IN TXT "v=DMARC1; p=reject"
+_dmarc IN TXT "v=DMARC1; p=none"
+_dmarc.garbage IN TXT "v=DMARC1; p=block"
+mx1 IN A 127.0.0.1
+ns1 IN A 127.0.0.1
+"""
+
 PARENT = """
 $TTL 300
 {soa}
@@ -98,6 +123,7 @@ good IN NS ns1.good
 bogus IN NS ns1.bogus
 plain IN NS ns1.plain
 nullmx IN NS ns1.nullmx
+lookups IN NS ns1.lookups
 """
 
 
@@ -162,10 +188,11 @@ def build() -> tuple[ZoneSet, tuple[str, ...]]:
     plain = zone(PLAIN, "plain.test.")
     bogus = zone(BOGUS, "bogus.test.")
     nullmx = zone(NULLMX, "nullmx.test.")
+    lookups = zone(LOOKUPS, "lookups.test.")
     parent = zone(PARENT, "test.")
     add_ds(parent, "good.test.", sign(good))
     add_ds(parent, "bogus.test.", sign(bogus))
     corrupt_rrsig(bogus, "bogus.test.", "A")
     parent_key = sign(parent)
     anchor = dns.dnssec.make_ds("test.", parent_key, "SHA256")
-    return ZoneSet([parent, good, plain, bogus, nullmx]), (f"test. IN DS {anchor.to_text()}",)
+    return ZoneSet([parent, good, plain, bogus, nullmx, lookups]), (f"test. IN DS {anchor.to_text()}",)
