@@ -16,8 +16,9 @@ mail-tls, cyber-privacy.md §A1.4; MTA-STS and TLS-RPT as RECOMMENDED). All in c
 | mail.starttls | REQUIRED    | every reachable MX address offers STARTTLS and completes the handshake 10 PASS;   |
 |               |             | any that does not 0 FAIL; none reachable 0 ERROR; null MX / no MX NOT_TESTED      |
 
-A DNS time-out or SERVFAIL where an answer was needed gives ERROR (0 points) with the rcode in the evidence; a
-domain that does not exist (NXDOMAIN on MX) gives ERROR on every check.
+mail.starttls also shows each MX's DANE TLSA records (`dane_tlsa`, not scored here). A DNS time-out or SERVFAIL
+where an answer was needed gives ERROR (0 points) with the rcode in the evidence; a domain that does not exist
+(NXDOMAIN on MX) or whose DNS does not answer (time-out on MX) gives ERROR on every check.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from marketplace.cyber.checks.base import FULL, HALF, LESS, NONE, Category, CheckResult, Level, Status
-from marketplace.cyber.checks.dns.resolver import NOERROR, NXDOMAIN
+from marketplace.cyber.checks.dns.resolver import NOERROR, NXDOMAIN, TIMEOUT
 from marketplace.cyber.checks.mail import dmarc as dmarc_rules
 from marketplace.cyber.checks.mail import spf as spf_rules
 from marketplace.cyber.checks.mail.retrieve import MailEvidence
@@ -246,7 +247,8 @@ def evaluate_starttls(evidence: MailEvidence) -> CheckResult:
         reason = "null MX" if evidence.null_mx else "no MX"
         return _result("mail.starttls", Status.NOT_TESTED, NONE, {**base, "reason": reason}, domain)
     endpoints = [probe.as_evidence() for probe in evidence.smtp]
-    record = {**base, "endpoints": endpoints, "unresolved": evidence.mx_problems}
+    dane = {host: {"rcode": found.rcode, "records": found.texts} for host, found in evidence.tlsa.items()}
+    record = {**base, "endpoints": endpoints, "unresolved": evidence.mx_problems, "dane_tlsa": dane}
     reached = [probe for probe in evidence.smtp if probe.connected]
     failing = [probe for probe in reached if not probe.handshake_ok]
     if failing:
@@ -258,8 +260,8 @@ def evaluate_starttls(evidence: MailEvidence) -> CheckResult:
 
 def evaluate(evidence: MailEvidence) -> list[CheckResult]:
     """All seven mail checks for one domain, in a fixed order."""
-    if evidence.mx.rcode == NXDOMAIN:
-        failed = {"name": evidence.domain, "type": "MX", "rcode": NXDOMAIN}
+    if evidence.mx.rcode in (NXDOMAIN, TIMEOUT):
+        failed = {"name": evidence.domain, "type": "MX", "rcode": evidence.mx.rcode}
         return [
             _result(check_id, Status.ERROR, NONE, {"lookup": failed}, evidence.domain) for check_id in LEVELS
         ]

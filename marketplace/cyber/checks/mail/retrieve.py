@@ -13,6 +13,7 @@ from marketplace.cyber.checks.base import ScanContext
 from marketplace.cyber.checks.dns.resolver import (
     NOERROR,
     NXDOMAIN,
+    TIMEOUT,
     Lookup,
     host_addresses,
     lookup,
@@ -46,6 +47,9 @@ class MailEvidence:
     smtp: list[SmtpProbe] = field(default_factory=list)
     smtp_port: int = 25
     mx_problems: dict[str, str] = field(default_factory=dict)  # MX host -> why it has no address to probe
+    tlsa: dict[str, Lookup] = field(
+        default_factory=dict
+    )  # MX host -> TLSA at _25._tcp.<mx> (DANE, shown only)
 
 
 def txt_answer(resolver: dns.resolver.Resolver, name: str) -> TxtAnswer:
@@ -114,8 +118,8 @@ def retrieve(target: str, context: ScanContext) -> MailEvidence:
     domain = normalise_target(target)
     resolver = make_resolver(context)
     mx = lookup(resolver, domain, "MX")
-    if mx.rcode == NXDOMAIN:
-        return MailEvidence(domain, mx)
+    if mx.rcode in (NXDOMAIN, TIMEOUT):
+        return MailEvidence(domain, mx)  # no domain, or its DNS does not answer: every check is an ERROR
     hosts, null_mx = _mx_hosts(mx)
     spf_answers = fetch_spf_tree(resolver, domain)
     dmarc = txt_answer(resolver, f"_dmarc.{domain}")
@@ -139,6 +143,7 @@ def retrieve(target: str, context: ScanContext) -> MailEvidence:
         )
     tls_rpt = txt_answer(resolver, f"_smtp._tls.{domain}")
     pairs, problems = _probe_targets(resolver, [h for _, h in hosts[:MAX_MX]], context)
+    tlsa = {host: lookup(resolver, f"_25._tcp.{host}", "TLSA") for _, host in hosts[:MAX_MX]}
     probes: list[SmtpProbe] = []
     if pairs:
         with ThreadPoolExecutor(max_workers=min(PROBE_WORKERS, len(pairs))) as pool:
@@ -159,4 +164,5 @@ def retrieve(target: str, context: ScanContext) -> MailEvidence:
         probes,
         smtp_port,
         problems,
+        tlsa,
     )

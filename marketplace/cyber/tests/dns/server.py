@@ -3,7 +3,8 @@ answering from dnspython zones defined in the test, so signed zones (RRSIG, DNSK
 
 It answers like a recursive resolver that knows every zone: the deepest zone holding the name answers (DS from the
 parent), NODATA and NXDOMAIN carry the SOA and, in signed zones, the NSEC proof with its RRSIG. Names in
-`servfail` (name, type) answer SERVFAIL; those in `silent` get no answer at all (a time-out).
+`servfail` (name, type) answer SERVFAIL; those in `silent` get no answer at all (a time-out); those in
+`garbage` get bytes that do not parse as a DNS message.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class ZoneSet:
         # (name, type) pairs, e.g. ("good.test.", "DNSKEY") or ("good.test.", "*") for every type
         self.servfail: set[tuple[str, str]] = set()
         self.silent: set[tuple[str, str]] = set()
+        self.garbage: set[tuple[str, str]] = set()  # answered with bytes that are not a DNS message
         self.queries: list[tuple[str, str]] = []
 
     def _zone_for(self, qname: dns.name.Name, rdtype: int) -> dns.zone.Zone | None:
@@ -89,6 +91,8 @@ class ZoneSet:
         keys = {(qname.to_text().lower(), dns.rdatatype.to_text(rdtype)), (qname.to_text().lower(), "*")}
         if keys & self.silent:
             return None
+        if keys & self.garbage:
+            return query.id.to_bytes(2, "big") + b"\x81\x80 not a dns message"
         if keys & self.servfail:
             response.set_rcode(dns.rcode.SERVFAIL)
             return response.to_wire()
@@ -213,6 +217,7 @@ def dns_zones() -> Iterator[ZoneServer]:
 @pytest.fixture
 def zone_server(dns_zones: ZoneServer) -> ZoneServer:
     """The served zones with the SERVFAIL/silent sets and the query log reset for this test."""
-    for items in (dns_zones.zones.servfail, dns_zones.zones.silent, dns_zones.zones.queries):
+    zones = dns_zones.zones
+    for items in (zones.servfail, zones.silent, zones.garbage, zones.queries):
         items.clear()
     return dns_zones

@@ -3,6 +3,7 @@ against the test anchor, name servers, CAA, IPv6; SERVFAIL, time-out and NXDOMAI
 
 from __future__ import annotations
 
+import json
 import time
 
 import dns.dnssec
@@ -57,6 +58,7 @@ def test_good_domain(zone_server):
         "NS": ["ns1.good.test", "ns2.good.test"],
     }
     assert sum(r.points_lost for r in results) == 0
+    json.dumps([r.as_dict() for r in results])  # evidence is stored as JSON
 
 
 def test_bad_domain_exact_deductions(zone_server):
@@ -147,6 +149,19 @@ def test_servfail_on_the_name_gives_errors(zone_server):
     results = dns_family.run("good.test", zone_server.context())
     assert [str(r.status) for r in results] == ["error"] * 5
     assert results[0].evidence["lookup"]["rcode"] == "SERVFAIL"
+
+
+def test_garbage_answer_is_an_error(zone_server):
+    zone_server.zones.garbage.add(("good.test.", "CAA"))
+    results = dns_family.run("good.test", zone_server.context(timeout=0.5))
+    assert summary(results)[1] == ("dns.caa", "error", 0)
+    # dnspython drops an unparsable UDP answer and keeps listening, so garbage ends like silence
+    assert results[1].evidence["lookup"]["rcode"] == "TIMEOUT"
+    assert summary(results)[2:] == [
+        ("dns.ns_count", "pass", 10),
+        ("dns.ns_ipv6", "pass", 10),
+        ("dns.web_ipv6", "pass", 10),
+    ]
 
 
 def test_missing_name_is_nxdomain_error(zone_server):

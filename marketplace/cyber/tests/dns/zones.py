@@ -49,6 +49,7 @@ _mta-sts IN TXT "v=STSv1; id=20261129"
 _smtp._tls IN TXT "v=TLSRPTv1; rua=mailto:tls@good.test"
 mta-sts IN A 127.0.0.1
 mx1 IN A 127.0.0.1
+_25._tcp.mx1 IN TLSA 3 1 1 8bd1da95272f7fa4ffb24137fc0ed03aae67e5c4d8b3c50734e1050a7920b922
 ns1 IN A 127.0.0.1
 ns1 IN AAAA ::1
 ns2 IN A 127.0.0.2

@@ -3,6 +3,9 @@ HTTPS server for MTA-STS. Exact statuses and points; network trouble becomes ERR
 
 from __future__ import annotations
 
+import json
+import time
+
 from marketplace.cyber.checks import mail as mail_family
 from marketplace.cyber.checks.base import Status
 from marketplace.cyber.checks.dns import resolved_records
@@ -59,7 +62,14 @@ def test_good_domain(zone_server, servers):
     assert endpoint["cipher"].startswith("TLS_")
     assert mail_family.mx_endpoints(results) == [("mx1.good.test", servers.starttls_port)]
     assert resolved_records(results)["MX"] == ["mx1.good.test"]
+    assert found["mail.starttls"].evidence["dane_tlsa"] == {
+        "mx1.good.test": {
+            "rcode": "NOERROR",
+            "records": ["3 1 1 8bd1da95272f7fa4ffb24137fc0ed03aae67e5c4d8b3c50734e1050a7920b922"],
+        }
+    }
     assert sum(r.points_lost for r in results) == 0
+    json.dumps([r.as_dict() for r in results])  # evidence is stored as JSON
 
 
 def test_bad_domain_exact_deductions(zone_server, servers):
@@ -162,6 +172,20 @@ def test_missing_domain(zone_server, servers):
     results = mail_family.run("absent.test", context_for(zone_server, servers))
     assert [str(r.status) for r in results] == ["error"] * 7
     assert results[0].evidence["lookup"] == {"name": "absent.test", "type": "MX", "rcode": "NXDOMAIN"}
+
+
+def test_dns_timeout_on_mx_gives_errors_without_waiting_for_every_query(servers):
+    from marketplace.cyber.checks.base import ScanContext
+    from marketplace.cyber.tests.dns.server import silent_port
+
+    with silent_port() as port:
+        context = ScanContext(nameservers=("127.0.0.1",), dns_port=port, timeout=0.3, allow_private=True)
+        started = time.monotonic()
+        results = mail_family.run("good.test", context)
+        elapsed = time.monotonic() - started
+    assert [str(r.status) for r in results] == ["error"] * 7
+    assert results[0].evidence["lookup"]["rcode"] == "TIMEOUT"
+    assert elapsed < 1.5
 
 
 def test_smtp_server_that_never_greets_is_an_error(zone_server, servers):
