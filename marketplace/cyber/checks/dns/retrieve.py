@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import dns.exception
 import dns.name
 
 from marketplace.cyber.checks.base import ScanContext
@@ -34,10 +35,15 @@ class DnsEvidence:
 
 
 def normalise_target(target: str) -> str:
+    """A bare lower-case ASCII (IDNA) name from a name, URL or host:port; left as typed if it is no DNS name."""
     name = target.strip().lower().rstrip(".")
     if "://" in name:
         name = name.split("://", 1)[1]
-    return name.split("/", 1)[0].split(":", 1)[0]
+    name = name.split("/", 1)[0].split(":", 1)[0]
+    try:
+        return dns.name.from_text(name).to_text(omit_final_dot=True).lower()
+    except (dns.exception.DNSException, ValueError, UnicodeError):
+        return name
 
 
 def _ancestors(name: str, *, min_labels: int) -> list[str]:

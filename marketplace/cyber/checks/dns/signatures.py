@@ -18,7 +18,7 @@ import dns.name
 import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from dns.dnssecalgs import ecdsa, eddsa, rsa
 from dns.rdtypes.ANY.RRSIG import RRSIG
 
@@ -73,8 +73,8 @@ def _verify_one(rrset: dns.rrset.RRset, rrsig: RRSIG, keys: dns.rrset.RRset, now
         try:
             public_cls.from_dnskey(key).verify(rrsig.signature, data)
             return
-        except (InvalidSignature, ValueError, TypeError, dns.exception.DNSException):
-            continue
+        except (InvalidSignature, UnsupportedAlgorithm, ValueError, TypeError, dns.exception.DNSException):
+            continue  # a key that cannot verify this signature: try the next
     raise ValidationFailure("signature does not verify")
 
 

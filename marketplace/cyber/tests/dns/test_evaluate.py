@@ -182,6 +182,8 @@ def test_resolved_records_collects_from_evidence():
         ("Example.Test.", "example.test"),
         ("https://www.example.test:8443/path", "www.example.test"),
         (" a.test ", "a.test"),
+        ("blåbær.test", "xn--blbr-roah.test"),
+        ("bad..name", "bad..name"),
     ],
 )
 def test_normalise_target(raw, name):
