@@ -211,9 +211,10 @@ def _proves_no_ds(child: dns.name.Name, ds: Lookup, parent_keys: dns.rrset.RRset
                     return ""
             else:
                 params = rdata  # NSEC3: algorithm flags iterations salt next types
-                salt = params.salt.hex() if params.salt else None
                 try:
-                    hashed = dns.dnssec.nsec3_hash(child, salt, params.iterations, params.algorithm)
+                    hashed = dns.dnssec.nsec3_hash(
+                        child, params.salt or None, params.iterations, params.algorithm
+                    )
                 except (dns.exception.DNSException, ValueError):
                     continue
                 owner_hash = proof.name.labels[0].decode().upper()
