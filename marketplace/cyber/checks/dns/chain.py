@@ -104,7 +104,10 @@ def _closest_anchor(target: dns.name.Name, anchors: list[Anchor]) -> list[Anchor
 
 def fetch_chain(resolver: dns.resolver.Resolver, target: str, anchor_texts: tuple[str, ...]) -> ChainData:
     """Walk from the anchor down to `target` (resolver built with dnssec=True). Never raises."""
-    name = dns.name.from_text(target)
+    try:
+        name = dns.name.from_text(target)
+    except (dns.exception.DNSException, ValueError, UnicodeError) as exc:
+        return ChainData(dns.name.root, [], problem=f"bad name {target!r}: {exc}", problem_rcode="ERROR")
     anchors, problems = parse_anchors(anchor_texts or IANA_ROOT_ANCHORS)
     chosen = _closest_anchor(name, anchors)
     if not chosen:
@@ -135,14 +138,15 @@ def fetch_chain(resolver: dns.resolver.Resolver, target: str, anchor_texts: tupl
                 return ChainData(
                     name, chosen, zones, problem=f"DS {current}: {ds.error}", problem_rcode=ds.rcode
                 )
+            if ds.rrset is None:  # no DS: the chain ends here (insecure if the parent proves it)
+                zones.append(ZoneLink(current, Lookup(current.to_text(), "DNSKEY", NOERROR), ds))
+                break
         dnskey = lookup(resolver, current, "DNSKEY")
         if not dnskey.ok:
             return ChainData(
                 name, chosen, zones, problem=f"DNSKEY {current}: {dnskey.error}", problem_rcode=dnskey.rcode
             )
         zones.append(ZoneLink(current, dnskey, ds))
-        if ds is not None and ds.rrset is None:
-            break  # no DS: the chain ends here (insecure if the parent proves it)
     records = [lookup(resolver, zones[-1].zone, "SOA")] if zones else []
     for rdtype in ("A", "AAAA"):
         records.append(lookup(resolver, name, rdtype))

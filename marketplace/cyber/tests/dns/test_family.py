@@ -81,6 +81,13 @@ def test_bad_domain_exact_deductions(zone_server):
     assert results[2].evidence["NS"] == ["ns1.plain.test"]
 
 
+def test_insecure_delegation_needs_nothing_from_the_child(zone_server):
+    zone_server.zones.servfail.add(("plain.test.", "DNSKEY"))
+    result = dns_family.run("plain.test", zone_server.context())[0]
+    assert (result.status, result.points, result.evidence["state"]) == (Status.FAIL, 2, "insecure")
+    assert ("plain.test.", "DNSKEY") not in zone_server.zones.queries
+
+
 def test_corrupted_rrsig_is_bogus(zone_server):
     result = dns_family.run("bogus.test", zone_server.context())[0]
     assert (result.check_id, result.status, result.points) == ("dns.dnssec", Status.FAIL, 0)
