@@ -17,6 +17,8 @@ RunFn = Callable[[str, ScanContext], list[CheckResult]]
 FAMILY_MODULES: dict[str, str] = {
     "web": "marketplace.cyber.checks.web",
     "tls": "marketplace.cyber.checks.tls",
+    "dns": "marketplace.cyber.checks.dns",
+    "mail": "marketplace.cyber.checks.mail",
 }
 
 

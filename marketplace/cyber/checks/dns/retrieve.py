@@ -1,0 +1,95 @@
+"""DNS family retrieval: the only part that talks to the network (DNS only, through the context's resolver).
+
+Never raises for network trouble: every answer, NXDOMAIN, SERVFAIL or time-out is kept as a `Lookup` for
+`evaluate` to judge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import dns.exception
+import dns.name
+
+from marketplace.cyber.checks.base import ScanContext
+from marketplace.cyber.checks.dns.chain import ChainData, fetch_chain
+from marketplace.cyber.checks.dns.resolver import ERROR, NOERROR, NXDOMAIN, Lookup, lookup, make_resolver
+
+MAX_NAME_SERVERS = 13  # as many as a referral can carry; more is a misconfiguration we don't chase
+
+
+@dataclass(frozen=True)
+class DnsEvidence:
+    target: str
+    a: Lookup
+    aaaa: Lookup
+    zone: str = ""  # the zone apex holding the target ("" when not found)
+    ns: Lookup | None = None  # NS at the zone apex (or the failed lookup that stopped the search)
+    ns_addresses: dict[str, dict[str, Lookup]] = field(
+        default_factory=dict
+    )  # NS host -> {"A": .., "AAAA": ..}
+    caa: Lookup | None = (
+        None  # the first CAA RRset found climbing from the target (RFC 8659 §3), or the last try
+    )
+    chain: ChainData | None = None
+
+
+def normalise_target(target: str) -> str:
+    """A bare lower-case ASCII (IDNA) name from a name, URL or host:port; left as typed if it is no DNS name."""
+    name = target.strip().lower().rstrip(".")
+    if "://" in name:
+        name = name.split("://", 1)[1]
+    name = name.split("/", 1)[0].split(":", 1)[0]
+    try:
+        return dns.name.from_text(name).to_text(omit_final_dot=True).lower()
+    except (dns.exception.DNSException, ValueError, UnicodeError):
+        return name
+
+
+def _ancestors(name: str, *, min_labels: int) -> list[str]:
+    """`name` and its parents while they have at least `min_labels` labels: a.b.example.no → … → example.no."""
+    labels = name.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels)) if len(labels) - i >= min_labels]
+
+
+def find_zone(resolver, name: str) -> tuple[str, Lookup]:
+    """The closest enclosing zone apex (the first name, climbing, with its own NS RRset) and that NS lookup. On a
+    time-out or SERVFAIL the search stops and returns ("", failed lookup)."""
+    last: Lookup | None = None
+    for candidate in _ancestors(name, min_labels=1):
+        result = lookup(resolver, candidate, "NS")
+        last = result
+        if result.rcode not in (NOERROR, NXDOMAIN):
+            return "", result
+        if result.rrset is not None and result.rrset.name == dns.name.from_text(candidate):
+            return candidate, result
+    return "", last or Lookup(name, "NS", ERROR, error="no name")
+
+
+def find_caa(resolver, name: str) -> Lookup:
+    """RFC 8659 §3: the CAA RRset of the name, else of its parents (stopping above the registrable-ish level)."""
+    last: Lookup | None = None
+    for candidate in _ancestors(name, min_labels=2) or [name]:
+        result = lookup(resolver, candidate, "CAA")
+        last = result
+        if not result.ok or result.rrset is not None:
+            return result
+    assert last is not None
+    return last
+
+
+def retrieve(target: str, context: ScanContext) -> DnsEvidence:
+    name = normalise_target(target)
+    resolver = make_resolver(context)
+    a = lookup(resolver, name, "A")
+    aaaa = lookup(resolver, name, "AAAA")
+    if a.rcode == NXDOMAIN or (not a.ok and not aaaa.ok):
+        return DnsEvidence(name, a, aaaa)
+    zone, ns = find_zone(resolver, name)
+    ns_addresses: dict[str, dict[str, Lookup]] = {}
+    if zone and ns.rrset is not None:
+        for host in ns.texts[:MAX_NAME_SERVERS]:
+            ns_addresses[host] = {rdtype: lookup(resolver, host, rdtype) for rdtype in ("A", "AAAA")}
+    caa = find_caa(resolver, name)
+    chain = fetch_chain(make_resolver(context, dnssec=True), name, context.trust_anchors)
+    return DnsEvidence(name, a, aaaa, zone, ns, ns_addresses, caa, chain)

@@ -1,0 +1,190 @@
+"""DNS family evaluation on hand-built evidence: pure, table-driven, exact statuses and points."""
+
+from __future__ import annotations
+
+import dns.name
+import dns.rrset
+import pytest
+
+from marketplace.cyber.checks.base import Category, Level, Status
+from marketplace.cyber.checks.dns.chain import ChainData, judge_chain, parse_anchors
+from marketplace.cyber.checks.dns.evaluate import (
+    evaluate,
+    evaluate_caa,
+    evaluate_ns,
+    evaluate_web_ipv6,
+    resolved_records,
+)
+from marketplace.cyber.checks.dns.resolver import Lookup
+from marketplace.cyber.checks.dns.retrieve import DnsEvidence, normalise_target
+
+T = "example.test"
+
+
+def answer(name: str, rdtype: str, *values: str, rcode: str = "NOERROR") -> Lookup:
+    rrset = dns.rrset.from_text(name + ".", 300, "IN", rdtype, *values) if values else None
+    return Lookup(name, rdtype, rcode, rrset=rrset, error="" if rcode in ("NOERROR", "NXDOMAIN") else "boom")
+
+
+def evidence(**kwargs) -> DnsEvidence:
+    values = {
+        "target": T,
+        "a": answer(T, "A", "192.0.2.1"),
+        "aaaa": answer(T, "AAAA", "2001:db8::1"),
+    }
+    values.update(kwargs)
+    return DnsEvidence(**values)
+
+
+def ns_evidence(ns_aaaa: dict[str, list[str]], *, aaaa_rcode: str = "NOERROR") -> DnsEvidence:
+    hosts = list(ns_aaaa)
+    return evidence(
+        zone=T,
+        ns=answer(T, "NS", *(h + "." for h in hosts)),
+        ns_addresses={
+            host: {"A": answer(host, "A", "192.0.2.53"), "AAAA": answer(host, "AAAA", *v6, rcode=aaaa_rcode)}
+            for host, v6 in ns_aaaa.items()
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("ns_aaaa", "expected"),
+    [
+        ({"ns1.x.test": ["2001:db8::53"], "ns2.x.test": ["2001:db8::54"]}, [("pass", 10), ("pass", 10)]),
+        ({"ns1.x.test": ["2001:db8::53"], "ns2.x.test": []}, [("pass", 10), ("fail", 2)]),
+        ({"ns1.x.test": ["2001:db8::53"]}, [("fail", 0), ("fail", 2)]),
+        ({"ns1.x.test": [], "ns2.x.test": [], "ns3.x.test": []}, [("pass", 10), ("fail", 0)]),
+    ],
+)
+def test_name_servers(ns_aaaa, expected):
+    results = evaluate_ns(ns_evidence(ns_aaaa))
+    assert [(r.check_id, str(r.status), r.points) for r in results] == [
+        ("dns.ns_count", *expected[0]),
+        ("dns.ns_ipv6", *expected[1]),
+    ]
+    assert results[0].category == Category.DNS
+    assert results[1].category == Category.NETWORK
+    assert results[0].evidence["count"] == len(ns_aaaa)
+    assert results[0].evidence["NS"] == sorted(ns_aaaa)
+
+
+def test_name_server_aaaa_servfail_is_an_error_not_a_failure():
+    results = evaluate_ns(ns_evidence({"ns1.x.test": [], "ns2.x.test": []}, aaaa_rcode="SERVFAIL"))
+    assert [(r.check_id, r.status, r.points) for r in results] == [
+        ("dns.ns_count", Status.PASS, 10),
+        ("dns.ns_ipv6", Status.ERROR, 0),
+    ]
+    assert results[1].evidence["lookup"] == {
+        "name": "ns1.x.test",
+        "type": "AAAA",
+        "rcode": "SERVFAIL",
+        "error": "boom",
+    }
+
+
+def test_name_server_lookup_timeout_gives_errors():
+    results = evaluate_ns(evidence(zone="", ns=answer(T, "NS", rcode="TIMEOUT")))
+    assert [(r.check_id, r.status, r.points) for r in results] == [
+        ("dns.ns_count", Status.ERROR, 0),
+        ("dns.ns_ipv6", Status.ERROR, 0),
+    ]
+    assert results[0].evidence["lookup"]["rcode"] == "TIMEOUT"
+
+
+@pytest.mark.parametrize(
+    ("a", "aaaa", "status", "points"),
+    [
+        (["192.0.2.1"], ["2001:db8::1"], Status.PASS, 10),
+        ([], ["2001:db8::1"], Status.PASS, 10),
+        (["192.0.2.1"], [], Status.FAIL, 0),
+        ([], [], Status.NOT_TESTED, 0),
+    ],
+)
+def test_web_ipv6(a, aaaa, status, points):
+    result = evaluate_web_ipv6(evidence(a=answer(T, "A", *a), aaaa=answer(T, "AAAA", *aaaa)))
+    assert (result.status, result.points, result.level) == (status, points, Level.REQUIRED)
+    assert result.evidence["A"] == a
+    assert result.evidence["AAAA"] == aaaa
+
+
+def test_web_ipv6_timeout_is_error():
+    result = evaluate_web_ipv6(evidence(aaaa=answer(T, "AAAA", rcode="TIMEOUT")))
+    assert (result.status, result.points) == (Status.ERROR, 0)
+    assert result.evidence["lookup"]["rcode"] == "TIMEOUT"
+
+
+@pytest.mark.parametrize(
+    ("records", "status", "points", "issuers"),
+    [
+        (
+            ['0 issue "letsencrypt.org"', '0 issue "buypass.com; accounturi=x"'],
+            Status.PASS,
+            10,
+            ["buypass.com", "letsencrypt.org"],
+        ),
+        (['0 issuewild "sectigo.com"'], Status.PASS, 10, []),
+        (['0 issue ";"'], Status.PASS, 10, [""]),  # 'no CA may issue' is a policy too
+        (['0 iodef "mailto:sec@example.test"'], Status.WARNING, 0, []),
+        (['128 tbs "x"'], Status.WARNING, 0, []),
+        ([], Status.WARNING, 0, []),
+    ],
+)
+def test_caa(records, status, points, issuers):
+    result = evaluate_caa(evidence(caa=answer(T, "CAA", *records)))
+    assert (result.status, result.points, result.level) == (status, points, Level.RECOMMENDED)
+    assert result.evidence["issuers"] == issuers
+
+
+def test_caa_servfail_is_error():
+    result = evaluate_caa(evidence(caa=answer(T, "CAA", rcode="SERVFAIL")))
+    assert (result.status, result.points) == (Status.ERROR, 0)
+
+
+def test_nxdomain_target_gives_errors_on_every_check():
+    results = evaluate(evidence(a=answer(T, "A", rcode="NXDOMAIN"), aaaa=answer(T, "AAAA", rcode="NXDOMAIN")))
+    assert [(r.check_id, r.status, r.points) for r in results] == [
+        ("dns.dnssec", Status.ERROR, 0),
+        ("dns.caa", Status.ERROR, 0),
+        ("dns.ns_count", Status.ERROR, 0),
+        ("dns.ns_ipv6", Status.ERROR, 0),
+        ("dns.web_ipv6", Status.ERROR, 0),
+    ]
+    assert all(r.evidence["lookup"]["rcode"] == "NXDOMAIN" for r in results)
+
+
+def test_chain_without_covering_anchor_is_insecure_and_walk_errors_are_errors():
+    anchors, problems = parse_anchors(("other. IN DS 1 13 2 " + "00" * 32, "junk line", "x. IN A 192.0.2.1"))
+    assert [a.owner.to_text() for a in anchors] == ["other."]
+    assert len(problems) == 2
+    verdict = judge_chain(ChainData(dns.name.from_text(T), [], problem="no trust anchor covers the name"))
+    assert verdict["state"] == "insecure"
+    verdict = judge_chain(ChainData(dns.name.from_text(T), anchors, problem="DNSKEY .: timed out"))
+    assert verdict["state"] == "error"
+
+
+def test_resolved_records_collects_from_evidence():
+    results = [
+        *evaluate_ns(ns_evidence({"ns1.x.test": ["2001:db8::53"], "ns2.x.test": []})),
+        evaluate_web_ipv6(evidence()),
+    ]
+    assert resolved_records(results) == {
+        "A": ["192.0.2.1"],
+        "AAAA": ["2001:db8::1"],
+        "MX": [],
+        "NS": ["ns1.x.test", "ns2.x.test"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Example.Test.", "example.test"),
+        ("https://www.example.test:8443/path", "www.example.test"),
+        (" a.test ", "a.test"),
+        ("blåbær.test", "xn--blbr-roah.test"),
+        ("bad..name", "bad..name"),
+    ],
+)
+def test_normalise_target(raw, name):
+    assert normalise_target(raw) == name
