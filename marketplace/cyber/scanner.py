@@ -67,6 +67,7 @@ class ScanTarget:
 
     name: str
     ports: dict[str, int] = field(default_factory=dict)
+    kind: str = "domain"  # "host": only the families that apply to a host name run (registry.applies)
 
 
 @dataclass
@@ -89,7 +90,8 @@ class TargetScan:
 
 def parse_target(text: str) -> ScanTarget:
     """`www.example.no`, `https://www.example.no/path` or `https://www.example.no:8443` → ScanTarget; the name in
-    IDNA (`blåbær.no` → `xn--blbr-roa2b.no`), lower case, no trailing dot. Raises ValueError on an empty name."""
+    IDNA (`blåbær.no` → `xn--blbr-roa2b.no`), lower case, no trailing dot. A bare name is a domain (every family
+    runs); a URL is a web host (the web and TLS families only). Raises ValueError on an empty name."""
     text = text.strip()
     ports: dict[str, int] = {}
     if "://" in text:
@@ -101,7 +103,7 @@ def parse_target(text: str) -> ScanTarget:
         host = text.split("/", 1)[0]
         if host.count(":") == 1:  # host:port without a scheme is ambiguous; keep the host
             host = host.split(":", 1)[0]
-    return ScanTarget(idna_name(host), ports)
+    return ScanTarget(idna_name(host), ports, "host" if "://" in text else "domain")
 
 
 def idna_name(host: str) -> str:
@@ -319,7 +321,8 @@ def scan_targets(
         target_context = (
             dataclasses.replace(context, ports={**context.ports, **target.ports}) if target.ports else context
         )
-        return _run_target(target, target_context, chosen, target_timeout, resolve)
+        wanted = {name: run for name, run in chosen.items() if registry.applies(name, target.kind)}
+        return _run_target(target, target_context, wanted, target_timeout, resolve)
 
     if not items:
         return []

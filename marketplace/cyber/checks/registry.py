@@ -24,3 +24,13 @@ FAMILY_MODULES: dict[str, str] = {
 
 def families() -> dict[str, RunFn]:
     return {name: importlib.import_module(path).run for name, path in FAMILY_MODULES.items()}
+
+
+# Families that only make sense on a domain (a zone with MX and NS), not on a host name such as www.example.no:
+# a host would lose points for having no MX or NS of its own.
+DOMAIN_ONLY: frozenset[str] = frozenset({"dns", "mail"})
+
+
+def applies(family: str, kind: str) -> bool:
+    """Whether a family runs on a target of this kind ("domain" or "host")."""
+    return kind != "host" or family not in DOMAIN_ONLY

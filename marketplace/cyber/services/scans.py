@@ -33,7 +33,12 @@ from marketplace.cyber import scoring
 from marketplace.cyber.checks.base import CheckResult, ScanContext
 from marketplace.cyber.models import Asset, Scan, ScanResult, ScanStatus
 from marketplace.cyber.permissions import can_scan_cyber
-from marketplace.cyber.scanner import limits_from_settings, scan_context_from_settings, scan_targets
+from marketplace.cyber.scanner import (
+    ScanTarget,
+    limits_from_settings,
+    scan_context_from_settings,
+    scan_targets,
+)
 
 __all__ = ["EXTRA_RESULTS", "SCAN_STALE_AFTER", "scan_request", "scan_run", "scans_schedule_due"]
 
@@ -125,7 +130,7 @@ def scan_run(
         assets = {a.name: a for a in Asset.objects.filter(organisation=organisation, is_active=True)}
         concurrency, target_timeout = limits_from_settings()
         scanned = scan_targets(
-            list(assets),
+            [ScanTarget(name, kind=asset.kind) for name, asset in assets.items()],
             context or scan_context_from_settings(),
             concurrency=concurrency,
             target_timeout=target_timeout,

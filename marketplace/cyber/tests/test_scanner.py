@@ -171,8 +171,8 @@ def test_url_port_goes_into_the_target_context():
     [
         ("www.example.no", ScanTarget("www.example.no")),
         ("WWW.Example.NO.", ScanTarget("www.example.no")),
-        ("https://www.example.no/sti?q=1", ScanTarget("www.example.no")),
-        ("https://www.example.no:8443", ScanTarget("www.example.no", {"https": 8443})),
+        ("https://www.example.no/sti?q=1", ScanTarget("www.example.no", kind="host")),
+        ("https://www.example.no:8443", ScanTarget("www.example.no", {"https": 8443}, "host")),
         ("www.example.no/sti", ScanTarget("www.example.no")),
         ("blåbær.no", ScanTarget("xn--blbr-roah.no")),
         ("[2001:db8::1]", ScanTarget("2001:db8::1")),
@@ -218,3 +218,33 @@ def test_family_that_cannot_be_imported_becomes_error(monkeypatch):
         "detail": "RuntimeError: cannot load marketplace.cyber.checks.does_not_exist: "
         "ModuleNotFoundError: No module named 'marketplace.cyber.checks.does_not_exist'",
     }
+
+
+def test_a_host_gets_only_the_host_families_a_domain_gets_all():
+    seen: list[tuple[str, str]] = []
+
+    def family(name):
+        def run(target, context):
+            seen.append((name, target))
+            return []
+
+        return run
+
+    chosen = {name: family(name) for name in ("web", "tls", "dns", "mail")}
+    scan_targets(
+        [ScanTarget("www.example.no", kind="host"), ScanTarget("example.no")],
+        ScanContext(
+            allow_private=True, address_overrides=dict.fromkeys(["www.example.no", "example.no"], "127.0.0.1")
+        ),
+        families=chosen,
+        concurrency=1,
+        resolve=False,
+    )
+    assert sorted(seen) == [
+        ("dns", "example.no"),
+        ("mail", "example.no"),
+        ("tls", "example.no"),
+        ("tls", "www.example.no"),
+        ("web", "example.no"),
+        ("web", "www.example.no"),
+    ]
