@@ -13,7 +13,7 @@ import sys
 # mps sub-command -> Django management command
 ALIASES = {
     "seed-demo": "seed_demo",
-    "worker": "db_worker",
+    "worker": "worker",
     "token": "token",
     "audit": "audit",
     "import-enhetsregisteret": "import_enhetsregisteret",

@@ -11,3 +11,12 @@ class FinopsConfig(AppConfig):
         from marketplace.finops.demo import register as register_ingest_demo  # ingest: demo cost data
 
         register_ingest_demo()
+
+        import datetime as dt
+
+        from marketplace.core import periodic
+        from marketplace.finops.services.budgets import budgets_check
+        from marketplace.finops.services.recovery import finops_imports_recover
+
+        periodic.register("finops.budgets", dt.timedelta(hours=1), budgets_check)  # budget alerts
+        periodic.register("finops.stale_imports", dt.timedelta(hours=1), finops_imports_recover)
