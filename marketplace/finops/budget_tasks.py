@@ -1,8 +1,8 @@
 """Background work for budgets (django-tasks; `mps worker` runs the database backend, tests the immediate one).
 
 - `budgets_check_task()`: check every budget and send the alerts due (what `mps finops tick` runs). Idempotent: an
-  alert is never sent twice, so run it as often as you like — e.g. hourly from cron (`mps finops tick`) or enqueue
-  it from a scheduler for `mps worker`.
+  alert is never sent twice, so run it as often as you like. `mps worker` runs the same check hourly on its own
+  (registered as the periodic job `finops.budgets` in apps.py).
 """
 
 from __future__ import annotations
