@@ -98,10 +98,16 @@ class TargetResults:
 
 
 def scan_results_by_target(scan: Scan) -> list[TargetResults]:
-    """The scan's results per target (targets by name; within a target by category, then check id)."""
+    """The scan's results per target (targets by name; within a target by category in the pages' order, then
+    check id)."""
+    order = list(explanations.CATEGORY_LABELS)
     grouped: dict[str, list[ScanResult]] = defaultdict(list)
-    for result in scan.results.all().order_by("target", "category", "check_id"):
+    for result in scan.results.all().order_by("target", "check_id"):
         grouped[result.target].append(result)
+    for results in grouped.values():
+        results.sort(
+            key=lambda result: order.index(result.category) if result.category in order else len(order)
+        )
     return [TargetResults(target, results) for target, results in grouped.items()]
 
 

@@ -37,7 +37,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def asset_add(request: HttpRequest) -> HttpResponse:
     organisation = cyber_organisation_or_403(request, manage=True)
-    form = AssetForm(request.POST or None)
+    form = AssetForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -70,7 +70,8 @@ def asset_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def asset_import(request: HttpRequest) -> HttpResponse:
     organisation = cyber_organisation_or_403(request, manage=True)
-    form = AssetImportForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = AssetImportForm(request.POST if bound else None, request.FILES if bound else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
