@@ -219,6 +219,7 @@ def _render(request: HttpRequest, organisation: Organisation, *, is_own: bool) -
         "categories": board.table("categories"),
         "trend": board.table("trend"),
         "peers": board.table("peers"),
+        "own_peer_group": next((row for row in board.table("peers").rows if row["is_own_group"]), None),
         "deductions": board.deduction_list(),
         "deductions_table": board.table("deductions"),
         "in_progress": selectors.has_scan_in_progress(organisation),
