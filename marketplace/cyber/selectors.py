@@ -128,6 +128,7 @@ class Weight:
     category: str
     weight: float
     source: str = ""
+    justification: str = ""
 
 
 @dataclass
@@ -135,6 +136,9 @@ class Methodology:
     weights: list[Weight] = field(default_factory=list)
     grade_bands: tuple[tuple[str, int], ...] = DEFAULT_GRADE_BANDS
     version: str = ""
+    description: str = ""
+    source: str = ""
+    grade_source: str = ""
     is_available: bool = False
 
     def weight_of(self, category: str) -> float | None:
@@ -172,20 +176,17 @@ def _weights_from(data: Any) -> list[Weight]:
         return []
     weights = []
     for category, value in items:
-        source = ""
+        source = justification = ""
         if isinstance(value, dict):
             number = _number(value.get("weight"))
-            source = str(
-                value.get("source")
-                or value.get("justification")
-                or value.get("rationale")
-                or value.get("reason")
-                or ""
+            source = str(value.get("source") or "")
+            justification = str(
+                value.get("justification") or value.get("rationale") or value.get("reason") or ""
             )
         else:
             number = _number(value)
         if category and number is not None and number >= 0:
-            weights.append(Weight(str(category), number, source))
+            weights.append(Weight(str(category), number, source, justification))
     return weights
 
 
@@ -194,7 +195,9 @@ def _grade_bands_from(data: Any) -> tuple[tuple[str, int], ...] | None:
     bands: list[tuple[str, int]] = []
     if isinstance(data, dict):
         for grade, value in data.items():
-            number = _number(value.get("min") if isinstance(value, dict) else value)
+            if isinstance(value, dict):
+                value = next((value[key] for key in ("min", "min_score", "minimum") if key in value), None)
+            number = _number(value)
             if number is not None:
                 bands.append((str(grade), int(number)))
     elif isinstance(data, list):
@@ -204,7 +207,12 @@ def _grade_bands_from(data: Any) -> tuple[tuple[str, int], ...] | None:
                 if number is not None:
                     bands.append((str(entry[0]), int(number)))
             elif isinstance(entry, dict):
-                number = _number(entry.get("min", entry.get("minimum", entry.get("threshold"))))
+                number = _number(
+                    next(
+                        (entry[key] for key in ("min", "min_score", "minimum", "threshold") if key in entry),
+                        None,
+                    )
+                )
                 if number is not None and entry.get("grade"):
                     bands.append((str(entry["grade"]), int(number)))
     if not bands:
@@ -231,6 +239,9 @@ def methodology(path: Path | None = None) -> Methodology:
         weights=weights,
         grade_bands=bands or DEFAULT_GRADE_BANDS,
         version=str(data.get("version", "")),
+        description=str(data.get("description") or ""),
+        source=str(data.get("source") or ""),
+        grade_source=str(data.get("grade_source") or ""),
         is_available=bool(weights),
     )
 

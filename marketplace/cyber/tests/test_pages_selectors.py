@@ -96,17 +96,17 @@ def test_deductions_use_published_weights(tmp_path):
     [
         (
             {"weights": {"email": {"weight": 2, "source": "SSC: medium"}, "dns": 1}, "version": "2026-1"},
-            [("email", 2.0, "SSC: medium"), ("dns", 1.0, "")],
+            [("email", 2.0, "SSC: medium", ""), ("dns", 1.0, "", "")],
             selectors.DEFAULT_GRADE_BANDS,
         ),
         (
             {"categories": [{"category": "dns", "weight": "0.5", "justification": "internet.nl"}]},
-            [("dns", 0.5, "internet.nl")],
+            [("dns", 0.5, "", "internet.nl")],
             selectors.DEFAULT_GRADE_BANDS,
         ),
         (
             {"email": 1, "web_headers": 2, "grades": {"A": 85, "B": 70, "F": 0}},
-            [("email", 1.0, ""), ("web_headers", 2.0, "")],
+            [("email", 1.0, "", ""), ("web_headers", 2.0, "", "")],
             (("A", 85), ("B", 70), ("F", 0)),
         ),
         (
@@ -123,9 +123,55 @@ def test_methodology_reads_weights_tolerantly(tmp_path, content, weights, bands)
     path = tmp_path / "weights.json"
     path.write_text(json.dumps(content))
     method = selectors.methodology(path)
-    assert [(item.category, item.weight, item.source) for item in method.weights] == weights
+    assert [
+        (item.category, item.weight, item.source, item.justification) for item in method.weights
+    ] == weights
     assert method.grade_bands == bands
     assert method.is_available is bool(weights)
+
+
+def test_methodology_reads_the_core_areas_weights_file_shape(tmp_path):
+    """The shape marketplace/cyber/data/weights.json has (categories list, grades with min_score)."""
+    path = tmp_path / "weights.json"
+    content = {
+        "version": 1,
+        "description": "Cyber Risk Score: the weighted mean of the category percentages.",
+        "source": "cyber-privacy.md A8",
+        "categories": [
+            {
+                "category": "web_transport",
+                "weight": 20,
+                "source": "internet.nl web-tls",
+                "justification": "Baseline.",
+            },
+            {
+                "category": "human",
+                "weight": 5,
+                "source": "SSC Social Engineering",
+                "justification": "Reported.",
+            },
+        ],
+        "grade_source": "SecurityScorecard grade bands",
+        "grades": [
+            {"grade": "B", "min_score": 80},
+            {"grade": "A", "min_score": 90},
+            {"grade": "F", "min_score": 0},
+        ],
+    }
+    path.write_text(json.dumps(content))
+    method = selectors.methodology(path)
+    assert [(item.category, item.weight, item.source, item.justification) for item in method.weights] == [
+        ("web_transport", 20.0, "internet.nl web-tls", "Baseline."),
+        ("human", 5.0, "SSC Social Engineering", "Reported."),
+    ]
+    assert method.grade_bands == (("A", 90), ("B", 80), ("F", 0))
+    assert (method.version, method.source, method.grade_source) == (
+        "1",
+        "cyber-privacy.md A8",
+        "SecurityScorecard grade bands",
+    )
+    assert method.weight_of("human") == 5.0
+    assert method.weight_of("dns") is None
 
 
 def test_methodology_without_or_with_broken_file(tmp_path):

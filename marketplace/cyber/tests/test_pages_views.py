@@ -449,3 +449,20 @@ def test_section_navigation_per_user(client, org):
     page = client.get(MPS).content.decode()
     assert f'href="{MPS}" aria-current="page"' in page
     assert f'href="{SCANS}"' not in page
+
+
+@pytest.mark.parametrize(
+    ("error", "text"),
+    [
+        ({"line": "3", "column": "kind", "message": "Ukjent type"}, "Linje 3, kolonne kind: Ukjent type"),
+        ({"line": "4", "column": "", "message": "For mange kolonner"}, "Linje 4: For mange kolonner"),
+        (
+            {"line": "", "column": "", "message": "Høyst 5000 ressurser per fil."},
+            "Høyst 5000 ressurser per fil.",
+        ),
+    ],
+)
+def test_import_errors_name_line_and_column(error, text):
+    from marketplace.cyber.views.assets import import_error_text
+
+    assert import_error_text(error) == text

@@ -18,6 +18,21 @@ from marketplace.cyber.permissions import can_manage_cyber
 from marketplace.cyber.views.common import cyber_organisation_or_403
 
 
+def import_error_text(error: dict[str, str]) -> str:
+    """One import error for people: "Linje 3, kolonne kind: …" (line and column when the service names them)."""
+    message = str(error.get("message", ""))
+    line, column = error.get("line"), error.get("column")
+    if line and column:
+        return _("Linje %(line)s, kolonne %(column)s: %(message)s") % {
+            "line": line,
+            "column": column,
+            "message": message,
+        }
+    if line:
+        return _("Linje %(line)s: %(message)s") % {"line": line, "message": message}
+    return message
+
+
 @login_required
 @require_GET
 def asset_list(request: HttpRequest) -> HttpResponse:
@@ -84,7 +99,7 @@ def asset_import(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 form.add_error("file", error.message)
                 for item in error.errors:
-                    form.add_error("file", item.get("message", ""))
+                    form.add_error("file", import_error_text(item))
             else:
                 count = len(assets)
                 messages.success(

@@ -21,6 +21,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "weight": item.weight,
             "share": round(100 * item.weight / total, 1) if total else None,
             "source": item.source,
+            "justification": item.justification,
         }
         for item in method.weights
     ]
