@@ -211,6 +211,23 @@ _TEXTS: dict[str, tuple[Promise, Promise, Promise]] = {
         ),
         _("Støtt bare sikker reforhandling (RFC 5746) og slå av klientinitiert reforhandling."),
     ),
+    "tls.extended_master_secret": (
+        _("Extended Master Secret"),
+        _(
+            "Uten Extended Master Secret (RFC 7627) kan en angriper i noen tilfeller koble sammen to TLS-forbindelser "
+            "og utgi seg for å være brukeren (triple handshake). NCSC-NL krever det for TLS 1.2."
+        ),
+        _(
+            "Oppgrader TLS-biblioteket eller slå på Extended Master Secret i serveroppsettet (standard i nyere OpenSSL)."
+        ),
+    ),
+    "tls.zero_rtt": (
+        _("0-RTT (early data) i TLS 1.3"),
+        _(
+            "Data sendt med 0-RTT kan spilles av på nytt av en angriper, og ikke-idempotente forespørsler kan utføres to ganger."
+        ),
+        _("Slå av 0-RTT / early data, eller godta det bare for trygge forespørsler (GET uten sideeffekter)."),
+    ),
     "tls.certificate_trust": (
         _("Sertifikatet er klarert"),
         _(
@@ -419,10 +436,21 @@ _FALLBACK_WHY = _("Denne kontrollen har ingen forklaring ennå. Se observasjonen
 _FALLBACK_FIX = _("Kontakt MPS hvis du trenger hjelp til å tolke resultatet.")
 
 
+# TLS checks on another service use the TLS family with their own prefix: `mail.starttls_tls.protocols` is
+# `tls.protocols` on the mail servers (STARTTLS).
+PREFIXES: dict[str, tuple[str, Promise]] = {
+    "mail.starttls_tls.": ("tls.", _("E-postservere (STARTTLS): %(title)s")),
+}
+
+
 def explain(check_id: str) -> Explanation:
     """The explanation of a check; a neutral fallback (with the id as title) for an id that has no text."""
     texts = _TEXTS.get(check_id)
     if texts is None:
+        for prefix, (base, label) in PREFIXES.items():
+            if check_id.startswith(prefix) and (base + check_id[len(prefix) :]) in _TEXTS:
+                title, why, fix = _TEXTS[base + check_id[len(prefix) :]]
+                return Explanation(check_id, str(label) % {"title": title}, why, fix)
         return Explanation(check_id, check_id, _FALLBACK_WHY, _FALLBACK_FIX, is_known=False)
     title, why, fix = texts
     return Explanation(check_id, title, why, fix)

@@ -466,3 +466,26 @@ def test_import_errors_name_line_and_column(error, text):
     from marketplace.cyber.views.assets import import_error_text
 
     assert import_error_text(error) == text
+
+
+# --- query counts --------------------------------------------------------------------------------------------
+
+
+def test_pages_use_a_constant_number_of_queries(client, org, django_assert_max_num_queries):
+    officer = member(org, Role.SECURITY_OFFICER)
+    for day in range(1, 4):
+        make_scan(org, score=60 + day, finished_at=dt.datetime(2026, 3, day, tzinfo=UTC), results=RESULTS)
+    for n in range(6):
+        make_scan(OrganisationFactory(kind=OrganisationKind.STATE), score=50 + n, grade="F")
+    client.force_login(officer)
+    client.get(OVERVIEW)  # warm-up: session, translations
+    # session, user, memberships; latest scan, results, history, 2x2 for the peer groups, scan in progress, assets
+    with django_assert_max_num_queries(12):
+        assert client.get(OVERVIEW).status_code == 200
+    latest = Scan.objects.filter(organisation=org).order_by("-finished_at").first()
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("cyber:scan_detail", args=[latest.pk])).status_code == 200
+    client.force_login(staff())
+    client.get(MPS)
+    with django_assert_max_num_queries(6):
+        assert client.get(MPS).status_code == 200

@@ -36,6 +36,7 @@ class Overview:
         self.organisation = organisation
         self.method = selectors.methodology()
         self.latest: Scan | None = selectors.scan_latest(organisation)
+        self._deductions: list[selectors.Deduction] | None = None
         self.builders: dict[str, Callable[[], ChartTable]] = {
             "trend": self.trend,
             "categories": self.categories,
@@ -165,7 +166,9 @@ class Overview:
         )
 
     def deduction_list(self) -> list[selectors.Deduction]:
-        return selectors.deductions(self.latest, self.method) if self.latest else []
+        if self._deductions is None:
+            self._deductions = selectors.deductions(self.latest, self.method) if self.latest else []
+        return self._deductions
 
     def deductions(self) -> ChartTable:
         rows = [
@@ -211,6 +214,7 @@ def _render(request: HttpRequest, organisation: Organisation, *, is_own: bool) -
             raise Http404(_("Ukjent tabell."))
         chart = board.table(name)
         return csv_response(chart, chart.csv_filename)
+    peers = board.table("peers")
     context = {
         "organisation": organisation,
         "is_own": is_own,
@@ -218,8 +222,8 @@ def _render(request: HttpRequest, organisation: Organisation, *, is_own: bool) -
         "latest": board.latest,
         "categories": board.table("categories"),
         "trend": board.table("trend"),
-        "peers": board.table("peers"),
-        "own_peer_group": next((row for row in board.table("peers").rows if row["is_own_group"]), None),
+        "peers": peers,
+        "own_peer_group": next((row for row in peers.rows if row["is_own_group"]), None),
         "deductions": board.deduction_list(),
         "deductions_table": board.table("deductions"),
         "in_progress": selectors.has_scan_in_progress(organisation),
