@@ -296,6 +296,26 @@ def test_scan_detail_shows_every_check_with_evidence_and_explanation(client, org
     assert f'id="kontroll-{targets[1]["rows"][2]["result"].pk}"' in page
 
 
+def test_huge_evidence_is_cut_in_the_page(client, org):
+    scan = make_scan(
+        org,
+        results=[
+            {
+                "target": "www.eksempel.no",
+                "check_id": "web.csp",
+                "category": "web_headers",
+                "status": "fail",
+                "points": 0,
+                "evidence": {"header": "x" * 50_000},
+            }
+        ],
+    )
+    client.force_login(member(org, Role.SECURITY_OFFICER))
+    page = client.get(reverse("cyber:scan_detail", args=[scan.pk])).content.decode()
+    assert "header: " + "x" * 1999 + "…" in page
+    assert "x" * 2001 not in page
+
+
 def test_scan_list_offers_a_scan_only_with_active_assets(client, org, scan):
     client.force_login(member(org, Role.SECURITY_OFFICER))
     response = client.get(SCANS)
