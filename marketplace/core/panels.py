@@ -4,7 +4,8 @@ A higher app registers from its AppConfig.ready():
 
     panels.register("catalogue.service_detail", "cyber/_service_panel.html", context_fn)
 
-and the lower page renders `{% page_panels "catalogue.service_detail" service %}`.
+and the lower page renders `{% page_panels "catalogue.service_detail" service %}` (core/templatetags/page_panels.py):
+`context_fn(request, obj)` gives the panel template's context; None leaves the panel out.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 class Panel:
     slot: str
     template: str
-    context: Callable[[Any, Any], dict[str, Any]]
+    context: Callable[[Any, Any], dict[str, Any] | None]
     order: int = 100
 
 
@@ -26,7 +27,7 @@ _REGISTRY: dict[str, list[Panel]] = {}
 
 
 def register(
-    slot: str, template: str, context: Callable[[Any, Any], dict[str, Any]], *, order: int = 100
+    slot: str, template: str, context: Callable[[Any, Any], dict[str, Any] | None], *, order: int = 100
 ) -> None:
     panels = _REGISTRY.setdefault(slot, [])
     if any(panel.template == template for panel in panels):

@@ -8,4 +8,8 @@ class CyberConfig(AppConfig):
 
     def ready(self) -> None:
         # Registrations (demo data, page panels) are appended here, one line per area.
-        pass
+        from marketplace.cyber import demo as cyber_demo
+        from marketplace.cyber import panels as cyber_panels
+
+        cyber_panels.register()  # scores on the catalogue's supplier and service pages (pages area)
+        cyber_demo.register()  # assets and finished scans for the demo organisations (pages area)

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-PAGES: list[tuple[str, object]] = []
+PAGES: list[tuple[str, object]] = [
+    # assets, scans, scores, methodology (core area)
+    ("cyber:overview", _("Oversikt")),
+    ("cyber:assets", _("Ressurser")),
+    ("cyber:scans", _("Skanninger")),
+    ("cyber:mps", _("Alle virksomheter")),
+    ("cyber:methodology", _("Metode")),
+    # threat intelligence and awareness (intel area)
+]
 
 __all__ = ["PAGES", "_"]
