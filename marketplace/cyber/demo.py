@@ -11,7 +11,6 @@ has a scan is left alone.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
@@ -19,7 +18,8 @@ from django.utils import timezone
 from marketplace.accounts.models import Organisation, OrganisationKind
 from marketplace.core import demo as core_demo
 from marketplace.core.demo import DemoResult
-from marketplace.cyber import selectors
+from marketplace.cyber import scoring
+from marketplace.cyber.checks.base import Category, CheckResult, Level, Status
 from marketplace.cyber.models import Asset, AssetKind, AssetSource, Scan, ScanResult, ScanStatus
 
 # check id -> (category, level, target kind): "domain" checks run on the domain, "host" checks on www.<domain>.
@@ -228,25 +228,20 @@ def _results(domain: str, problems: dict[str, int]) -> list[dict[str, Any]]:
     return rows
 
 
-def score(rows: list[dict[str, Any]]) -> tuple[int, dict[str, int]]:
-    """Category % (lowest across targets) and the weighted total, as the methodology page describes."""
-    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for row in rows:
-        if row["level"] == "required" and row["status"] not in selectors.NOT_COUNTING_STATUSES:
-            sums[(row["category"], row["target"])][0] += row["points"]
-            sums[(row["category"], row["target"])][1] += row["max_points"]
-    categories: dict[str, int] = {}
-    for (category, _target), (points, maximum) in sums.items():
-        if maximum:
-            percent = int(100 * points / maximum)
-            categories[category] = min(percent, categories.get(category, 100))
-    method = selectors.methodology()
-    weights = {category: method.weight_of(category) for category in categories}
-    if any(value is None for value in weights.values()) or not sum(value or 0 for value in weights.values()):
-        weights = dict.fromkeys(categories, 1.0)
-    total_weight = sum(value or 0 for value in weights.values())
-    total = sum(categories[category] * (weights[category] or 0) for category in categories) / total_weight
-    return max(0, min(100, int(total))), categories
+def score(rows: list[dict[str, Any]]) -> scoring.ScoreCard:
+    """The scan's score card, computed as a real scan's is (`scoring.score_results`)."""
+    return scoring.score_results(
+        CheckResult(
+            check_id=row["check_id"],
+            category=Category(row["category"]),
+            status=Status(row["status"]),
+            level=Level(row["level"]),
+            points=row["points"],
+            max_points=row["max_points"],
+            target=row["target"],
+        )
+        for row in rows
+    )
 
 
 def _resolved(domain: str, n: int) -> dict[str, dict[str, list[str]]]:
@@ -270,7 +265,6 @@ def seed_organisation(
     organisation: Organisation, profile: Profile, *, now: dt.datetime, n: int
 ) -> list[Scan]:
     domain, problems, fixed_first, fixed_second = profile
-    method = selectors.methodology()
     domain_asset, _created = Asset.objects.get_or_create(
         organisation=organisation,
         name=domain,
@@ -292,16 +286,16 @@ def seed_organisation(
             for check_id in fixed_second:
                 open_problems.pop(check_id, None)
         rows = _results(domain, open_problems)
-        total, categories = score(rows)
+        card = score(rows)
         finished_at = now - dt.timedelta(days=age)
         scan = Scan.objects.create(
             organisation=organisation,
             status=ScanStatus.DONE,
             started_at=finished_at - dt.timedelta(minutes=3),
             finished_at=finished_at,
-            score=total,
-            grade=selectors.grade_for(total, method.grade_bands),
-            category_scores=categories,
+            score=card.score,
+            grade=card.grade,
+            category_scores=card.category_scores,
             resolved=_resolved(domain, n),
         )
         Scan.objects.filter(pk=scan.pk).update(created_at=finished_at - dt.timedelta(minutes=4))

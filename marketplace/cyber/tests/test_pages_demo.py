@@ -57,11 +57,11 @@ def test_every_demo_check_and_problem_is_explained():
         assert set(first) | set(second) <= set(problems)
 
 
-def test_score_is_the_mean_of_category_percentages_without_weights(monkeypatch, tmp_path):
-    monkeypatch.setattr(selectors, "WEIGHTS_FILE", tmp_path / "none.json")
+def test_score_is_the_weighted_mean_of_category_percentages():
     rows = [
         {
             "target": "a",
+            "check_id": "x.check1",
             "category": "email",
             "level": "required",
             "status": "fail",
@@ -70,6 +70,7 @@ def test_score_is_the_mean_of_category_percentages_without_weights(monkeypatch, 
         },
         {
             "target": "a",
+            "check_id": "x.check2",
             "category": "dns",
             "level": "required",
             "status": "pass",
@@ -78,6 +79,7 @@ def test_score_is_the_mean_of_category_percentages_without_weights(monkeypatch, 
         },
         {
             "target": "a",
+            "check_id": "x.check3",
             "category": "dns",
             "level": "recommended",
             "status": "warning",
@@ -85,4 +87,6 @@ def test_score_is_the_mean_of_category_percentages_without_weights(monkeypatch, 
             "max_points": 10,
         },
     ]
-    assert demo.score(rows) == (87, {"email": 75, "dns": 100})
+    card = demo.score(rows)
+    # email 75 % (3 of 4 points) weighs 20, dns 100 % weighs 10 (weights.json): (75 * 20 + 100 * 10) / 30 = 83.3
+    assert (card.score, card.grade, card.category_scores) == (83, "B", {"email": 75, "dns": 100})
