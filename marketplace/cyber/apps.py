@@ -8,4 +8,6 @@ class CyberConfig(AppConfig):
 
     def ready(self) -> None:
         # Registrations (demo data, page panels) are appended here, one line per area.
-        pass
+        from marketplace.cyber.demo_intel import register as register_intel_demo  # intel area
+
+        register_intel_demo()

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-PAGES: list[tuple[str, object]] = []
+PAGES: list[tuple[str, object]] = [
+    # intel area
+    ("cyber:alerts", _("Trusselvarsler")),
+    ("cyber:software", _("Programvare")),
+    ("cyber:awareness", _("Opplæring")),
+]
 
 __all__ = ["PAGES", "_"]

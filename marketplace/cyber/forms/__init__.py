@@ -1,0 +1,1 @@
+"""CyberX forms. One module per area."""

@@ -1,0 +1,1 @@
+"""CyberX selectors: every read with organisation scoping. One module per area."""
