@@ -20,13 +20,14 @@ from marketplace.cyber.models import (
     StixObject,
     ThreatAlert,
 )
-from marketplace.cyber.permissions import can_view_cyber
+from marketplace.cyber.permissions import can_manage_cyber
 
 
 def cyber_organisation(user: Any) -> Organisation | None:
-    """The organisation whose CyberX data the user may see now (not for MPS staff acting for DFØ)."""
+    """The organisation the user acts for with a CyberX role (security officer, org admin); None otherwise, also for
+    MPS staff, who see every organisation through the MPS views."""
     organisation = active_organisation(user)
-    if organisation is not None and can_view_cyber(user, organisation):
+    if organisation is not None and can_manage_cyber(user, organisation):
         return organisation
     return None
 
