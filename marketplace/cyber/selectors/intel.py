@@ -36,7 +36,7 @@ def alert_list(
     user: Any, *, status: str = "", organisation: Organisation | None = None
 ) -> QuerySet[ThreatAlert]:
     """Alerts the user may see: MPS staff every organisation's (or the one asked for), others their own."""
-    alerts = ThreatAlert.objects.select_related("organisation", "kev_entry", "software", "stix_object")
+    alerts = ThreatAlert.objects.select_related("organisation", "kev_entry", "software")
     if is_mps_staff(user):
         if organisation is not None:
             alerts = alerts.filter(organisation=organisation)
@@ -48,6 +48,11 @@ def alert_list(
     if status:
         alerts = alerts.filter(status=status)
     return alerts.order_by("status", "-ransomware_known", "due_on", "-created_at", "pk")
+
+
+def alert_organisations() -> QuerySet[Organisation]:
+    """Organisations with at least one alert (MPS staff's filter)."""
+    return Organisation.objects.filter(cyber_alerts__isnull=False).distinct().order_by("name")
 
 
 def alert_counts(alerts: QuerySet[ThreatAlert]) -> dict[str, int]:

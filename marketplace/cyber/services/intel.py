@@ -503,9 +503,13 @@ def software_declare(
     service: Any = None,
     now: dt.datetime | None = None,
 ) -> SoftwareItem:
-    """The organisation's own inventory: 'Microsoft Exchange Server 2019', a CPE 2.3 string or a purl."""
+    """The organisation's own inventory: 'Microsoft Exchange Server 2019', a CPE 2.3 string or a purl. A supplier
+    may name the catalogue service the software is part of; the vulnerability page then lists that service."""
     if actor is not None and not can_manage_cyber(actor, organisation):
         raise PermissionDenied(_("Du har ikke tilgang til programvarelisten til denne virksomheten."))
+    if service is not None and service.contract.supplier_id != organisation.pk:
+        message = _("Tjenesten hører ikke til denne virksomheten.")
+        raise ValidationFailed(message, errors=[{"field": "service", "message": message}])
     return _software_upsert(
         actor=actor,
         organisation=organisation,

@@ -554,3 +554,30 @@ def test_alert_status_permissions(feeds, buyer_org, other_buyer_org, mps_org, of
     assert (alert.status, alert.status_changed_by) == ("resolved", admin)
     event = AuditEvent.objects.get(verb="cyber.alert.status_changed")
     assert event.data == {"from": "open", "to": "resolved", "cve_id": "CVE-2022-37042", "indicator": ""}
+
+
+def test_software_of_a_catalogue_service_shows_on_the_vulnerability(feeds, buyer_org, staff):
+    from marketplace.catalogue.tests.factories import ServiceFactory
+    from marketplace.cyber.selectors.intel import vulnerability_get_visible_to
+
+    service = ServiceFactory(name="Nordsky e-post")
+    supplier = service.contract.supplier
+    with pytest.raises(ValidationFailed):
+        software_declare(
+            actor=None, organisation=buyer_org, hostname="", product_string="Zimbra 8.8", service=service
+        )
+    software_declare(
+        actor=None,
+        organisation=supplier,
+        hostname="mail.nordsky.example",
+        product_string="Zimbra 8.8",
+        service=service,
+    )
+    alerts_match(now=NOW)
+    vulnerability = vulnerability_get_visible_to(staff, "CVE-2022-37042")
+    assert [row.organisation for row in vulnerability.affected] == [supplier]
+    assert vulnerability.services == [service]
+    assert vulnerability.entry.catalogue.version == "2025.08.25"
+    officer = acting(buyer_org, Role.SECURITY_OFFICER)
+    own = vulnerability_get_visible_to(officer, "CVE-2022-37042")
+    assert (own.alerts, own.affected, own.services) == ([], [], [])

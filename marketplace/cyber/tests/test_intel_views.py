@@ -111,6 +111,8 @@ def test_staff_see_every_organisation_and_can_filter(as_, nve_data, buyer_org, o
     client = as_("staff")
     page = client.get(reverse("cyber:alerts")).content.decode()
     assert "Norges vassdrags- og energidirektorat" in page
+    assert f'<option value="{buyer_org.pk}">Norges vassdrags- og energidirektorat</option>' in page
+    assert f'<option value="{other_buyer_org.pk}">' not in page  # no alerts there
     assert (
         'action="' + reverse("cyber:alert_status", args=[nve_data.pk]) not in page
     )  # no status form for MPS
@@ -409,6 +411,7 @@ def test_awareness_mps_page(as_, nve_data, buyer_org, who, expected):
             "1320",
             "921",
             "70 %",
+            "1,7",
         ]
         assert "780 brukere i 1 virksomhet, 1320 leksjoner sendt." in page
         assert reverse("cyber:awareness_organisation", args=[buyer_org.pk]) in page
@@ -435,3 +438,19 @@ def test_pages_are_clean_for_a_strict_csp(as_, nve_data, buyer_org):
         response = as_(who).get(url)
         assert response.status_code == 200, url
         assert html_findings(response.content.decode(), "testserver") == [], url
+
+
+def test_alert_page_queries_do_not_grow_with_the_number_of_alerts(
+    as_, nve_data, buyer_org, django_assert_max_num_queries
+):
+    client = as_("officer")
+    client.get(reverse("cyber:alerts"))  # warm caches (session, content types)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("cyber:alerts"))
+    for product in ("Microsoft Exchange Server 2019", "Oracle WebLogic Server 12", "Spring Framework 5.3"):
+        software_declare(actor=None, organisation=buyer_org, hostname="", product_string=product)
+    alerts_match(now=NOW)
+    assert ThreatAlert.objects.count() == 5
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("cyber:alerts")).content.decode()
+    assert page.count("data-alert=") == 5

@@ -80,6 +80,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
         "counts": selectors.alert_counts(visible),
         "status": status,
         "statuses": AlertStatus.choices,
+        "alert_organisations": selectors.alert_organisations() if staff else [],
     }
     return render(request, "cyber/intel/alerts.html", context)
 
