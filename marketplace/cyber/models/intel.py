@@ -178,8 +178,17 @@ class SoftwareItem(models.Model):
         verbose_name_plural = _("programvare")
 
     def __str__(self) -> str:
-        label = " ".join(part for part in (self.product or self.product_string, self.version) if part)
-        return f"{label} @ {self.asset_name}" if self.asset_name else label
+        return f"{self.display_name} @ {self.asset_name}" if self.asset_name else self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """What people call it: the text as given, or product and version for a CPE or purl."""
+        if self.product_string.casefold().startswith("pkg:"):
+            name = self.product_string.split("?")[0].split("#")[0].rsplit("/", 1)[-1]
+            return name.replace("@", " ")
+        if self.product_string.casefold().startswith("cpe:") and self.product:
+            return " ".join(part for part in (self.product.replace("_", " "), self.version) if part)
+        return self.product_string
 
 
 class AlertKind(models.TextChoices):

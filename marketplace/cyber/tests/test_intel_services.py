@@ -439,7 +439,7 @@ def test_alerts_match_kev_and_stix(feeds, buyer_org, other_buyer_org, officer):
         (
             "kev",
             "CVE-2021-42321",
-            "exchange_server 2019 @ epost.nve.no",
+            "Microsoft Exchange Server 2019 @ epost.nve.no",
             dt.date(2021, 12, 1),
             True,
             "candidate",
@@ -447,7 +447,7 @@ def test_alerts_match_kev_and_stix(feeds, buyer_org, other_buyer_org, officer):
         (
             "kev",
             "CVE-2024-21410",
-            "exchange_server 2019 @ epost.nve.no",
+            "Microsoft Exchange Server 2019 @ epost.nve.no",
             dt.date(2024, 3, 7),
             False,
             "candidate",
@@ -581,3 +581,14 @@ def test_software_of_a_catalogue_service_shows_on_the_vulnerability(feeds, buyer
     officer = acting(buyer_org, Role.SECURITY_OFFICER)
     own = vulnerability_get_visible_to(officer, "CVE-2022-37042")
     assert (own.alerts, own.affected, own.services) == ([], [], [])
+
+
+def test_software_display_names(buyer_org):
+    cases = {
+        "cpe:2.3:a:synacor:zimbra_collaboration_suite:8.8.15:*:*:*:*:*:*:*": "zimbra collaboration suite 8.8.15",
+        "pkg:maven/org.springframework/spring-beans@5.3.17?type=jar": "spring-beans 5.3.17",
+        "Oracle WebLogic Server 12.2.1.3": "Oracle WebLogic Server 12.2.1.3",
+    }
+    for text, expected in cases.items():
+        item = software_declare(actor=None, organisation=buyer_org, hostname="h.nve.no", product_string=text)
+        assert (item.display_name, str(item)) == (expected, f"{expected} @ h.nve.no")
