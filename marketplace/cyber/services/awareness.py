@@ -62,8 +62,14 @@ def awareness_parse(text: str) -> tuple[list[AwarenessRow], list[dict[str, str]]
             )
         ]
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().casefold() for name in next(reader)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        for values in reader:
+            records.append((reader.line_num, values))
+    except csv.Error as exc:
+        return [], [_error(reader.line_num, "", _("kan ikke leses som CSV (%(error)s).") % {"error": exc})]
+    header = [name.strip().casefold() for name in records[0][1]] if records else []
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         return [], [_error(1, name, _("kolonnen mangler i overskriftene.")) for name in missing]
@@ -71,8 +77,7 @@ def awareness_parse(text: str) -> tuple[list[AwarenessRow], list[dict[str, str]]
     rows: list[AwarenessRow] = []
     errors: list[dict[str, str]] = []
     seen: dict[dt.date, int] = {}
-    for values in reader:
-        line = reader.line_num
+    for line, values in records[1:]:
         if not any(value.strip() for value in values):
             continue
         if len(values) != len(header):

@@ -625,6 +625,8 @@ def _stix_matches(organisations: list[Organisation], now: dt.datetime) -> list[_
             continue
         if indicator.valid_until is not None and indicator.valid_until <= now:
             continue
+        if indicator.valid_from is not None and indicator.valid_from > now:
+            continue
         observables = intel_rules.pattern_observables(indicator.pattern)
         if observables:
             indicators.append((indicator, observables))

@@ -169,3 +169,15 @@ def test_demo_loads_the_pilot(db):
     assert AwarenessRecord.objects.count() == 51
     assert ThreatAlert.objects.count() == 5
     assert Organisation.objects.count() == 17
+
+
+def test_unreadable_csv_is_a_line_error():
+    rows, errors = awareness_parse(
+        'period,users,lessons_sent,lessons_completed\n2024-02,1,1,1\n"2024-03,1,1,1\n'
+    )
+    assert rows == []
+    assert errors == [
+        {"field": "line 3", "message": "Linje 3: kan ikke leses som CSV (unexpected end of data)."}
+    ]
+    rows, errors = awareness_parse("period,users,lessons_sent,lessons_completed\r2024-02,1,1,1\r")
+    assert (len(rows), errors) == (1, [])

@@ -395,6 +395,12 @@ def feeds(staff):
                 valid_until="2025-06-01T00:00:00Z",
                 name="Gammel",
             ),
+            stix_indicator(
+                "indicator--4c3d5e6f-7081-4c9d-8e0f-2a3b4c5d6e7f",
+                "[domain-name:value = 'www.nve.no']",
+                valid_from="2026-01-01T00:00:00Z",
+                name="Ikke gyldig ennå",
+            ),
         ],
     )
     stix_import(actor=staff, file=bundle, now=NOW)

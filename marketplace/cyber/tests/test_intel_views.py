@@ -454,3 +454,13 @@ def test_alert_page_queries_do_not_grow_with_the_number_of_alerts(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("cyber:alerts")).content.decode()
     assert page.count("data-alert=") == 5
+
+
+def test_vulnerability_known_only_from_stix(as_, buyer_org):
+    from marketplace.cyber.services.intel import stix_import
+
+    stix_import(actor=None, file=POISON_IVY, now=NOW)
+    page = as_("staff").get(reverse("cyber:vulnerability", args=["CVE-2012-0158"])).content.decode()
+    assert "vulnerability: CVE-2012-0158 (bundle--ac946f1d-6a0e-4a9d-bc83-3f1f3bfda6ba v1)" in page
+    assert "Ingen virksomheter har varsel om denne sårbarheten." in page
+    assert as_("officer").get(reverse("cyber:vulnerability", args=["CVE-2012-0158"])).status_code == 200
