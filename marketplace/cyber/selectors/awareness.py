@@ -104,3 +104,15 @@ def awareness_overview() -> AwarenessOverview:
         for period, records in sorted(by_period.items())
     ]
     return AwarenessOverview(rows=rows, total=total, by_period=months)
+
+
+def awareness_score(organisation: Organisation, *, today: dt.date, months: int = 12) -> int | None:
+    """0–100 for the Cyber Risk Score's awareness category: 100 × lessons completed / sent over the last `months`
+    months up to `today` (cyber-privacy.md §A7); None when nothing was sent in that window."""
+    first = dt.date(today.year, today.month, 1)
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    records = awareness_records(organisation).filter(period__gte=first, period__lte=today)
+    sent = sum(record.lessons_sent for record in records)
+    completed = sum(record.lessons_completed for record in records)
+    return round(100 * completed / sent) if sent else None

@@ -14,8 +14,9 @@ from marketplace.core.exceptions import PermissionDenied, ValidationFailed
 from marketplace.core.models import AuditEvent
 from marketplace.cyber import demo_intel
 from marketplace.cyber.models import AwarenessImport, AwarenessRecord, KevCatalogue, ThreatAlert
-from marketplace.cyber.selectors.awareness import awareness_overview, awareness_totals
+from marketplace.cyber.selectors.awareness import awareness_overview, awareness_score, awareness_totals
 from marketplace.cyber.services.awareness import awareness_import, awareness_parse
+from marketplace.cyber.views.intel import bars
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2024, 5, 2, 8, 0, tzinfo=dt.UTC)
@@ -181,3 +182,39 @@ def test_unreadable_csv_is_a_line_error():
     ]
     rows, errors = awareness_parse("period,users,lessons_sent,lessons_completed\r2024-02,1,1,1\r")
     assert (len(rows), errors) == (1, [])
+
+
+def test_awareness_score_over_the_last_twelve_months(buyer_org, officer):
+    csv_text = (
+        "period,users,lessons_sent,lessons_completed\n"
+        "2023-03,10,100,0\n"  # before the window (April 2023 – March 2024)
+        "2023-05,10,100,50\n"
+        "2024-03,10,100,100\n"
+        "2024-04,10,100,0\n"  # after today
+    )
+    awareness_import(actor=officer, organisation=buyer_org, file=csv_text.encode(), now=NOW)
+    assert awareness_score(buyer_org, today=dt.date(2024, 3, 31)) == 75
+    assert awareness_score(buyer_org, today=dt.date(2024, 3, 31), months=1) == 100
+    assert awareness_score(buyer_org, today=dt.date(2023, 1, 31)) is None
+
+
+def test_chart_bars():
+    drawn = bars([("2024-02", 200, 100), ("2024-03", 100, 100)])
+    assert [(b.x, b.width, b.sent_y, b.sent_height, b.completed_y, b.completed_height) for b in drawn] == [
+        (48.0, 224.0, 0.0, 160.0, 80.0, 80.0),
+        (368.0, 224.0, 80.0, 80.0, 80.0, 80.0),
+    ]
+    assert bars([]) == []
+    many = bars([(f"m{n}", n, 0) for n in range(30)])
+    assert [b.label for b in many if b.show_label] == [
+        "m0",
+        "m3",
+        "m6",
+        "m9",
+        "m12",
+        "m15",
+        "m18",
+        "m21",
+        "m24",
+        "m27",
+    ]

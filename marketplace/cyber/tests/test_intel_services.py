@@ -8,6 +8,7 @@ import io
 import pytest
 
 from marketplace.accounts.models import Role
+from marketplace.catalogue.tests.factories import ServiceFactory
 from marketplace.catalogue.tests.helpers import acting
 from marketplace.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from marketplace.core.models import AuditEvent
@@ -22,6 +23,7 @@ from marketplace.cyber.models import (
     StixObject,
     ThreatAlert,
 )
+from marketplace.cyber.selectors.intel import vulnerability_get_visible_to
 from marketplace.cyber.services.intel import (
     alert_set_status,
     alerts_match,
@@ -563,9 +565,6 @@ def test_alert_status_permissions(feeds, buyer_org, other_buyer_org, mps_org, of
 
 
 def test_software_of_a_catalogue_service_shows_on_the_vulnerability(feeds, buyer_org, staff):
-    from marketplace.catalogue.tests.factories import ServiceFactory
-    from marketplace.cyber.selectors.intel import vulnerability_get_visible_to
-
     service = ServiceFactory(name="Nordsky e-post")
     supplier = service.contract.supplier
     with pytest.raises(ValidationFailed):

@@ -19,8 +19,9 @@ from marketplace.cyber.models import (
     ThreatAlert,
 )
 from marketplace.cyber.services.awareness import awareness_import
-from marketplace.cyber.services.intel import alerts_match, kev_import, software_declare
+from marketplace.cyber.services.intel import alerts_match, kev_import, software_declare, stix_import
 from marketplace.cyber.tests.intel_helpers import KEV_EXCERPT, POISON_IVY, kev_bytes, kev_excerpt
+from tests.security_html import html_findings
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2025, 9, 2, 8, 0, tzinfo=dt.UTC)
@@ -421,8 +422,6 @@ def test_awareness_mps_page(as_, nve_data, buyer_org, who, expected):
 
 
 def test_pages_are_clean_for_a_strict_csp(as_, nve_data, buyer_org):
-    from tests.security_html import html_findings
-
     pages = [
         ("officer", reverse("cyber:alerts")),
         ("officer", reverse("cyber:software")),
@@ -457,8 +456,6 @@ def test_alert_page_queries_do_not_grow_with_the_number_of_alerts(
 
 
 def test_vulnerability_known_only_from_stix(as_, buyer_org):
-    from marketplace.cyber.services.intel import stix_import
-
     stix_import(actor=None, file=POISON_IVY, now=NOW)
     page = as_("staff").get(reverse("cyber:vulnerability", args=["CVE-2012-0158"])).content.decode()
     assert "vulnerability: CVE-2012-0158 (bundle--ac946f1d-6a0e-4a9d-bc83-3f1f3bfda6ba v1)" in page

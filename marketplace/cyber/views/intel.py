@@ -256,6 +256,7 @@ class Bar:
     sent_height: float
     completed_y: float
     completed_height: float
+    show_label: bool
 
 
 CHART_HEIGHT = 160
@@ -269,6 +270,7 @@ def bars(points: list[tuple[str, int, int]]) -> list[Bar]:
     top = max(sent for _, sent, _ in points) or 1
     slot = CHART_WIDTH / len(points)
     width = max(slot * 0.7, 2)
+    label_every = -(-len(points) // 12)  # at most twelve month labels under the bars
     result = []
     for index, (label, sent, completed) in enumerate(points):
         sent_height = CHART_HEIGHT * sent / top
@@ -284,6 +286,7 @@ def bars(points: list[tuple[str, int, int]]) -> list[Bar]:
                 sent_height=round(sent_height, 1),
                 completed_y=round(CHART_HEIGHT - completed_height, 1),
                 completed_height=round(completed_height, 1),
+                show_label=index % label_every == 0,
             )
         )
     return result
