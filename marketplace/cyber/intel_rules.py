@@ -14,8 +14,10 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -251,6 +253,52 @@ def parse_software(source: str, text: str) -> SoftwareIdentity:
     if source not in PARSERS:
         raise UnparsableSoftware(f"unknown source {source!r}")
     return PARSERS[source](text)
+
+
+# --- what a web response tells about the software behind it -----------------------------------------------------
+
+BANNER_HEADERS = ("server", "x-powered-by", "x-aspnet-version")
+MAX_HTML = 512 * 1024
+MAX_VALUE = 300
+
+
+class _GeneratorFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.generators: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "meta":
+            return
+        values = {name.casefold(): (value or "") for name, value in attrs}
+        if values.get("name", "").casefold() == "generator" and values.get("content", "").strip():
+            self.generators.append(" ".join(values["content"].split())[:MAX_VALUE])
+
+
+def software_strings(headers: Mapping[str, str], html: str = "") -> list[tuple[str, str]]:
+    """(source, text) for every product a response names: Server / X-Powered-By / X-AspNet-Version headers
+    ("banner") and `<meta name="generator">` tags ("generator"); in order, no repeats, values capped."""
+    found: list[tuple[str, str]] = []
+    lowered = {str(name).casefold(): str(value) for name, value in headers.items()}
+    for name in BANNER_HEADERS:
+        value = " ".join(lowered.get(name, "").split())[:MAX_VALUE]
+        if not value:
+            continue
+        if name == "x-aspnet-version":
+            value = f"ASP.NET/{value}"
+        if ("banner", value) not in found:
+            found.append(("banner", value))
+    if html:
+        finder = _GeneratorFinder()
+        try:
+            finder.feed(html[:MAX_HTML])
+            finder.close()
+        except (AssertionError, ValueError):  # malformed markup: keep what was found
+            pass
+        for value in finder.generators:
+            if ("generator", value) not in found:
+                found.append(("generator", value))
+    return found
 
 
 # --- STIX patterns --------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -492,6 +493,29 @@ def software_observe(
         product_string=product_string,
         now=now,
     )
+
+
+def software_observe_response(
+    *,
+    organisation: Organisation,
+    hostname: str,
+    headers: Mapping[str, str],
+    html: str = "",
+    now: dt.datetime | None = None,
+) -> list[SoftwareItem]:
+    """Record every product a web response names (for the scanner's HTTP retrieval step); unreadable values are
+    skipped, never an error."""
+    items = []
+    for source, text in intel_rules.software_strings(headers, html):
+        try:
+            items.append(
+                software_observe(
+                    organisation=organisation, hostname=hostname, source=source, product_string=text, now=now
+                )
+            )
+        except ValidationFailed:
+            continue
+    return items
 
 
 def software_declare(

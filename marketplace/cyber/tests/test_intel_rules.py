@@ -13,6 +13,7 @@ from marketplace.cyber.intel_rules import (
     observable_hits,
     parse_software,
     pattern_observables,
+    software_strings,
 )
 
 
@@ -277,3 +278,40 @@ def test_external_cve_ids():
     }
     assert external_cve_ids(indicator) == ["CVE-2021-44228"]
     assert external_cve_ids({"type": "malware", "name": "CVE-2020-0001"}) == []
+
+
+def test_software_strings_from_a_response():
+    headers = {
+        "Server": "Apache/2.4.49 (Unix)",
+        "X-Powered-By": "PHP/7.4.3",
+        "x-aspnet-version": "4.0.30319",
+        "Content-Type": "text/html",
+    }
+    html = (
+        '<html><head><meta name="Generator" content="WordPress  5.8">'
+        '<meta name="generator" content="WordPress 5.8"><meta name="description" content="x"></head></html>'
+    )
+    assert software_strings(headers, html) == [
+        ("banner", "Apache/2.4.49 (Unix)"),
+        ("banner", "PHP/7.4.3"),
+        ("banner", "ASP.NET/4.0.30319"),
+        ("generator", "WordPress 5.8"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("headers", "html", "expected"),
+    [
+        ({}, "", []),
+        ({"Server": "   "}, "<meta name=generator>", []),
+        ({"Server": "x" * 5000}, "", [("banner", "x" * 300)]),
+        (
+            {},
+            "<meta name='generator' content='Hugo 0.111.3'><<<<>>>&#xZZ;<meta",
+            [("generator", "Hugo 0.111.3")],
+        ),
+        ({}, "<div>" * 110_000 + '<meta name="generator" content="late">', []),  # beyond the first 512 KiB
+    ],
+)
+def test_software_strings_with_odd_input(headers, html, expected):
+    assert software_strings(headers, html) == expected

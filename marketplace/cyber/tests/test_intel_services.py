@@ -30,6 +30,7 @@ from marketplace.cyber.services.intel import (
     kev_import,
     software_declare,
     software_observe,
+    software_observe_response,
     stix_import,
 )
 from marketplace.cyber.tests.intel_helpers import (
@@ -597,3 +598,18 @@ def test_software_display_names(buyer_org):
     for text, expected in cases.items():
         item = software_declare(actor=None, organisation=buyer_org, hostname="h.nve.no", product_string=text)
         assert (item.display_name, str(item)) == (expected, f"{expected} @ h.nve.no")
+
+
+def test_software_observe_response(buyer_org):
+    items = software_observe_response(
+        organisation=buyer_org,
+        hostname="www.nve.no",
+        headers={"Server": "nginx/1.18.0", "X-Powered-By": "(none)"},
+        html='<meta name="generator" content="WordPress 5.8">',
+        now=NOW,
+    )
+    assert [(item.source, item.product_string, item.cpe) for item in items] == [
+        ("banner", "nginx/1.18.0", "cpe:2.3:a:f5:nginx:1.18.0:*:*:*:*:*:*:*"),
+        ("generator", "WordPress 5.8", "cpe:2.3:a:wordpress:wordpress:5.8:*:*:*:*:*:*:*"),
+    ]
+    assert SoftwareItem.objects.filter(organisation=buyer_org).count() == 2
