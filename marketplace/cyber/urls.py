@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("varsler/", intel_views.alerts, name="alerts"),
     path("varsler/<int:pk>/status/", intel_views.alert_status, name="alert_status"),
     path("programvare/", intel_views.software, name="software"),
+    path("programvare/<int:pk>/slett/", intel_views.software_delete, name="software_delete"),
     path("sarbarheter/<str:cve_id>/", intel_views.vulnerability, name="vulnerability"),
     path("trusselinformasjon/", intel_views.intel_imports, name="intel_imports"),
     path("trusselinformasjon/kev/", intel_views.kev_upload, name="kev_upload"),

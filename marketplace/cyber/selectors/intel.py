@@ -71,6 +71,15 @@ def software_list(organisation: Organisation) -> QuerySet[SoftwareItem]:
     return SoftwareItem.objects.filter(organisation=organisation).select_related("service")
 
 
+def software_get_visible_to(user: Any, pk: int) -> SoftwareItem:
+    """An item of the inventory of the organisation the user acts for with a CyberX role; 404 otherwise."""
+    organisation = cyber_organisation(user)
+    item = SoftwareItem.objects.filter(pk=pk, organisation=organisation).first() if organisation else None
+    if item is None:
+        raise Http404
+    return item
+
+
 def kev_catalogue_list() -> QuerySet[KevCatalogue]:
     return KevCatalogue.objects.annotate(entry_count=Count("entries")).order_by("-released_at", "-pk")
 

@@ -545,6 +545,35 @@ def software_declare(
     )
 
 
+def software_delete(*, actor: Any, item: SoftwareItem, now: dt.datetime | None = None) -> int:
+    """Remove an item from the inventory; its alerts that are still open or acknowledged become resolved.
+    Returns how many alerts were resolved."""
+    if not can_manage_cyber(actor, item.organisation):
+        raise PermissionDenied(_("Du har ikke tilgang til programvarelisten til denne virksomheten."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        alerts = (
+            ThreatAlert.objects.select_for_update().filter(software=item).exclude(status=AlertStatus.RESOLVED)
+        )
+        resolved = sorted(alerts.values_list("cve_id", flat=True))
+        alerts.update(status=AlertStatus.RESOLVED, status_changed_by=actor, updated_at=now)
+        audit_record(
+            actor=actor,
+            verb="cyber.software.deleted",
+            target=item,
+            organisation=item.organisation,
+            data={
+                "host": item.asset_name,
+                "source": item.source,
+                "product_string": item.product_string,
+                "resolved_alerts": resolved,
+            },
+            now=now,
+        )
+        item.delete()
+    return len(resolved)
+
+
 # --- matching -------------------------------------------------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ from marketplace.cyber.services.intel import (
     alerts_match,
     kev_import,
     software_declare,
+    software_delete,
     software_observe,
     software_observe_response,
     stix_import,
@@ -613,3 +614,31 @@ def test_software_observe_response(buyer_org):
         ("generator", "WordPress 5.8", "cpe:2.3:a:wordpress:wordpress:5.8:*:*:*:*:*:*:*"),
     ]
     assert SoftwareItem.objects.filter(organisation=buyer_org).count() == 2
+
+
+def test_software_delete_resolves_its_alerts(feeds, buyer_org, other_buyer_org, officer):
+    zimbra = software_declare(actor=officer, organisation=buyer_org, hostname="", product_string="Zimbra 8.8")
+    exchange = software_declare(
+        actor=officer, organisation=buyer_org, hostname="", product_string="Exchange 2019"
+    )
+    alerts_match(now=NOW)
+    for actor in (acting(buyer_org, Role.BUYER), acting(other_buyer_org, Role.SECURITY_OFFICER)):
+        with pytest.raises(PermissionDenied):
+            software_delete(actor=actor, item=exchange, now=NOW)
+    assert SoftwareItem.objects.count() == 2
+    assert software_delete(actor=officer, item=exchange, now=NOW) == 2
+    assert list(SoftwareItem.objects.all()) == [zimbra]
+    assert sorted(ThreatAlert.objects.values_list("cve_id", "status", "software")) == [
+        ("CVE-2021-42321", "resolved", None),
+        ("CVE-2022-37042", "open", zimbra.pk),
+        ("CVE-2024-21410", "resolved", None),
+    ]
+    event = AuditEvent.objects.get(verb="cyber.software.deleted")
+    assert event.data == {
+        "host": "",
+        "source": "declared",
+        "product_string": "Exchange 2019",
+        "resolved_alerts": ["CVE-2021-42321", "CVE-2024-21410"],
+    }
+    # Matching again does not bring the resolved alerts back: the software is gone.
+    assert alerts_match(now=NOW).created == 0

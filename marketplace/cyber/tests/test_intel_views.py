@@ -461,3 +461,29 @@ def test_vulnerability_known_only_from_stix(as_, buyer_org):
     assert "vulnerability: CVE-2012-0158 (bundle--ac946f1d-6a0e-4a9d-bc83-3f1f3bfda6ba v1)" in page
     assert "Ingen virksomheter har varsel om denne sårbarheten." in page
     assert as_("officer").get(reverse("cyber:vulnerability", args=["CVE-2012-0158"])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"), [("anonymous", "login"), ("buyer", 404), ("other", 404), ("staff", 404)]
+)
+def test_denied_software_delete_changes_nothing(as_, nve_data, who, expected):
+    item = SoftwareItem.objects.get()
+    check(as_(who).post(reverse("cyber:software_delete", args=[item.pk])), expected)
+    assert SoftwareItem.objects.filter(pk=item.pk).exists()
+    nve_data.refresh_from_db()
+    assert nve_data.status == "open"
+
+
+@pytest.mark.parametrize("who", ["officer", "admin"])
+def test_software_delete(as_, nve_data, who):
+    item = SoftwareItem.objects.get()
+    client = as_(who)
+    assert (
+        f'action="{reverse("cyber:software_delete", args=[item.pk])}"'
+        in client.get(reverse("cyber:software")).content.decode()
+    )
+    response = client.post(reverse("cyber:software_delete", args=[item.pk]), follow=True)
+    assert "Zimbra Collaboration 8.8.15 er fjernet. Løste varsler: 1." in response.content.decode()
+    assert not SoftwareItem.objects.exists()
+    nve_data.refresh_from_db()
+    assert nve_data.status == "resolved"

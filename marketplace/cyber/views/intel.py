@@ -145,6 +145,20 @@ def software(request: HttpRequest) -> HttpResponse:
     return render(request, "cyber/intel/software.html", context, status=status)
 
 
+@login_required
+@require_POST
+def software_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.software_get_visible_to(request.user, pk)
+    try:
+        resolved = services.software_delete(actor=request.user, item=item)
+    except exceptions.PermissionDenied:
+        raise PermissionDenied from None
+    messages.success(
+        request, _("%(item)s er fjernet. Løste varsler: %(n)s.") % {"item": item.display_name, "n": resolved}
+    )
+    return redirect("cyber:software")
+
+
 # --- vulnerability --------------------------------------------------------------------------------------------------
 
 
