@@ -13,3 +13,15 @@ class CyberConfig(AppConfig):
 
         cyber_panels.register()  # scores on the catalogue's supplier and service pages (pages area)
         cyber_demo.register()  # assets and finished scans for the demo organisations (pages area)
+        from marketplace.cyber.demo_intel import register as register_intel_demo  # intel area
+
+        register_intel_demo()
+
+        import datetime as dt
+
+        from marketplace.core import periodic
+        from marketplace.cyber.services.intel import alerts_match
+        from marketplace.cyber.services.scans import scans_schedule_due
+
+        periodic.register("cyber.rescans", dt.timedelta(hours=1), scans_schedule_due)  # due rescans
+        periodic.register("cyber.alerts", dt.timedelta(hours=6), alerts_match)  # KEV/STIX matches

@@ -12,6 +12,9 @@ PAGES: list[tuple[str, object]] = [
     ("cyber:mps", _("Alle virksomheter")),
     ("cyber:methodology", _("Metode")),
     # threat intelligence and awareness (intel area)
+    ("cyber:alerts", _("Trusselvarsler")),
+    ("cyber:software", _("Programvare")),
+    ("cyber:awareness", _("Opplæring")),
 ]
 
 __all__ = ["PAGES", "_"]

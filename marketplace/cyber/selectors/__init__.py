@@ -17,11 +17,11 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from marketplace.accounts.models import Organisation, OrganisationKind
-from marketplace.cyber import explanations
+from marketplace.cyber import explanations, scoring
 from marketplace.cyber.models import Asset, Scan, ScanResult, ScanStatus
 from marketplace.cyber.permissions import can_manage_cyber, can_view_cyber
 
-WEIGHTS_FILE = Path(__file__).parent / "data" / "weights.json"
+WEIGHTS_FILE = scoring.WEIGHTS_PATH
 # The grade bands (reference §A8, SecurityScorecard-like): the lowest score that still gets the grade.
 DEFAULT_GRADE_BANDS: tuple[tuple[str, int], ...] = (("A", 90), ("B", 80), ("C", 70), ("D", 60), ("F", 0))
 # A peer group's distribution is shown only when it has at least this many organisations with a score.

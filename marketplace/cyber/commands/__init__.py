@@ -1,0 +1,1 @@
+"""`mps cyber` sub-commands as functions taking parsed argparse arguments. One module per area."""
