@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.utils import timezone
@@ -17,6 +18,11 @@ def periodic_task(name: str) -> Any:
     if job is None:
         return {"skipped": name}
     try:
-        return job.run()
+        result = job.run()
+        try:
+            json.dumps(result)
+        except TypeError:  # the queue stores JSON; keep a readable summary of anything else
+            result = {"job": name, "result": str(result)[:2000]}
+        return result
     finally:
         periodic.periodic_schedule(name, run_after=timezone.now() + job.every, include_running=False)
