@@ -20,8 +20,12 @@ class CyberConfig(AppConfig):
         import datetime as dt
 
         from marketplace.core import periodic
+        from marketplace.cyber.services import posture
         from marketplace.cyber.services.intel import alerts_match
-        from marketplace.cyber.services.scans import scans_schedule_due
+        from marketplace.cyber.services.scans import EXTRA_RESULTS, scans_schedule_due
 
         periodic.register("cyber.rescans", dt.timedelta(hours=1), scans_schedule_due)  # due rescans
         periodic.register("cyber.alerts", dt.timedelta(hours=6), alerts_match)  # KEV/STIX matches
+        for provider in (posture.awareness_results, posture.intel_results):  # scored with every scan
+            if provider not in EXTRA_RESULTS:
+                EXTRA_RESULTS.append(provider)

@@ -384,6 +384,36 @@ _TEXTS: dict[str, tuple[Promise, Promise, Promise]] = {
             "(TLS 1.2 eller 1.3, sterke chifferserier)."
         ),
     ),
+    # --- not outside-in: training records and threat-intelligence alerts ------------------------------------
+    "human.awareness": (
+        _("Opplæring i sikkerhet"),
+        _(
+            "De fleste angrep begynner med en e-post til en ansatt. Andelen fullførte leksjoner de siste tolv "
+            "månedene viser hvor godt opplæringen når ut."
+        ),
+        _(
+            "Følg opp enhetene med lav gjennomføring, og sett av tid i arbeidstiden til leksjonene (mål: 80 %)."
+        ),
+    ),
+    "intel.kev": (
+        _("Kjente utnyttede sårbarheter (KEV)"),
+        _(
+            "Programvare dere har oppgitt eller som er sett på tjenestene deres, har sårbarheter som angripere "
+            "utnytter nå (CISAs KEV-katalog). Noen brukes i løsepengevirus."
+        ),
+        _(
+            "Åpne varslene, oppdater eller fjern den berørte programvaren innen fristen, og merk varselet som løst "
+            "når det er gjort."
+        ),
+    ),
+    "intel.indicators": (
+        _("Trusselindikatorer"),
+        _(
+            "Et domene eller en adresse som tilhører dere, står i en trusselindikator (STIX). Det kan bety at "
+            "noe er kompromittert eller misbrukt."
+        ),
+        _("Undersøk varselet med driftsleverandøren, og meld fra til NSM/NorCERT om det er en hendelse."),
+    ),
 }
 
 CHECK_IDS: tuple[str, ...] = tuple(_TEXTS)
