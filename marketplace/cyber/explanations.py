@@ -384,6 +384,17 @@ _TEXTS: dict[str, tuple[Promise, Promise, Promise]] = {
             "(TLS 1.2 eller 1.3, sterke chifferserier)."
         ),
     ),
+    "web.software": (
+        _("Programvare som nettstedet oppgir"),
+        _(
+            "Server-, X-Powered-By- og generator-merkingen forteller hvilken programvare og versjon som kjører. "
+            "Vi sammenligner den med kjente utnyttede sårbarheter; den gir ikke trekk i seg selv."
+        ),
+        _(
+            "Hold programvaren oppdatert. Vurder å fjerne versjonsnummer fra Server- og X-Powered-By-headerne og "
+            "generator-taggen, så angripere ikke får dem gratis."
+        ),
+    ),
     # --- not outside-in: training records and threat-intelligence alerts ------------------------------------
     "human.awareness": (
         _("Opplæring i sikkerhet"),

@@ -192,7 +192,30 @@ def scan_run(
             },
             now=finished_at,
         )
+    _observe_software(organisation, pairs, finished_at)
     return scan
+
+
+def _observe_software(
+    organisation: Organisation, pairs: list[tuple[Asset | None, CheckResult]], now: dt.datetime
+) -> None:
+    """Record the products the web responses named (`web.software`), for the threat-intelligence matching."""
+    from marketplace.cyber.services.intel import software_observe
+
+    for _asset, result in pairs:
+        if result.check_id != "web.software":
+            continue
+        for source, text in result.evidence.get("software", []):
+            try:
+                software_observe(
+                    organisation=organisation,
+                    hostname=result.target,
+                    source=source,
+                    product_string=text,
+                    now=now,
+                )
+            except Exception:  # a banner we cannot record must not fail the finished scan
+                logger.warning("could not record software %r seen on %s", text, result.target, exc_info=True)
 
 
 def _fail(scan: Scan, error: str, now: dt.datetime | None) -> Scan:

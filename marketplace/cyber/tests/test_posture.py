@@ -113,3 +113,29 @@ def test_the_app_scores_them_with_every_scan(buyer_org, settings):
     scan.refresh_from_db()
     assert scan.category_scores["threat_intel"] == 0
     assert scan.category_scores["vulnerabilities"] == 100
+
+
+def _software_family(target, context):
+    from marketplace.cyber.checks.web.evaluate import result
+
+    return [result("web.software", "info", 0, {"software": [["banner", "nginx/1.18.0"]]}, target)]
+
+
+run = _software_family  # this module stands in as a check family (the network edge) in the test below
+
+
+def test_software_seen_by_a_scan_is_recorded_for_the_matching(buyer_org, monkeypatch):
+    from marketplace.cyber.checks import registry
+    from marketplace.cyber.models import SoftwareItem
+
+    monkeypatch.setattr(registry, "FAMILY_MODULES", {"web": __name__})
+    Asset.objects.create(organisation=buyer_org, name="www.nve.example", kind="host")
+    scan = Scan.objects.create(organisation=buyer_org)
+    from marketplace.cyber.checks.base import ScanContext
+
+    context = ScanContext(allow_private=True, address_overrides={"www.nve.example": "127.0.0.1"})
+    scan_run(scan.pk, context=context, now=NOW)
+    items = SoftwareItem.objects.filter(organisation=buyer_org)
+    assert list(items.values_list("asset_name", "source", "product_string", "product", "version")) == [
+        ("www.nve.example", "banner", "nginx/1.18.0", "nginx", "1.18.0")
+    ]

@@ -32,6 +32,7 @@ from marketplace.cyber.checks.web.retrieve import (
     Hop,
     WebEvidence,
 )
+from marketplace.cyber.intel_rules import software_strings
 
 HSTS_MIN_MAX_AGE = 31_536_000  # internet.nl: one year
 HEADERS_PASS_SCORE = 90  # Observatory grade A or better
@@ -52,6 +53,9 @@ CHECKS: dict[str, tuple[Category, Level]] = {
     "web.sri": (Category.WEB_HEADERS, Level.RECOMMENDED),
     "web.cross_origin": (Category.WEB_HEADERS, Level.RECOMMENDED),
     "web.security_txt": (Category.DISCLOSURE, Level.RECOMMENDED),
+    # what the responses say about the software behind them (Server, X-Powered-By, generator tags), for the
+    # threat-intelligence matching; shown, never scored
+    "web.software": (Category.VULNERABILITIES, Level.INFORMATIONAL),
 }
 CHECK_IDS: tuple[str, ...] = tuple(CHECKS)
 
@@ -124,7 +128,21 @@ def evaluate(evidence: WebEvidence) -> list[CheckResult]:
     results = [https_exists(evidence), https_forced(evidence), hsts(evidence)]
     results += headers(evidence)
     results.append(security_txt(evidence))
+    results.append(software(evidence))
     return results
+
+
+def software(evidence: WebEvidence) -> CheckResult:
+    """The products the final HTTPS and HTTP responses name: [source, text] pairs, in order, no repeats."""
+    found: list[list[str]] = []
+    for fetch in (evidence.https, evidence.http):
+        final = fetch.final
+        if final is None:
+            continue
+        for source, text in software_strings(dict(final.headers), fetch.body):
+            if [source, text] not in found:
+                found.append([source, text])
+    return result("web.software", Status.INFO, NONE, {"software": found}, evidence.host)
 
 
 def https_exists(evidence: WebEvidence) -> CheckResult:

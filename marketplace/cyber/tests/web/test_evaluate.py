@@ -184,6 +184,7 @@ def test_levels_and_categories():
         "web.sri": ("web_headers", "recommended"),
         "web.cross_origin": ("web_headers", "recommended"),
         "web.security_txt": ("disclosure", "recommended"),
+        "web.software": ("vulnerabilities", "informational"),
     }
 
 

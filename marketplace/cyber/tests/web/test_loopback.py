@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import platform
 import socket
 import time
 from contextlib import ExitStack
@@ -73,8 +74,10 @@ BAD_HTTPS = {
             ("X-Frame-Options", "sometimes"),
             ("Referrer-Policy", "unsafe-url"),
             ("Set-Cookie", "sessionid=abc; Path=/"),
+            ("Server", "Apache/2.4.49 (Unix)"),
         ],
-        b'<html><script src="http://cdn.other.net/x.js"></script></html>',
+        b'<html><head><meta name="generator" content="WordPress 5.8"></head>'
+        b'<script src="http://cdn.other.net/x.js"></script></html>',
         reflect_origin=True,
     ),
 }
@@ -138,6 +141,7 @@ def test_well_configured_host(pki):
         "web.sri": ("pass", 10),
         "web.cross_origin": ("pass", 10),
         "web.security_txt": ("pass", 10),
+        "web.software": ("info", 0),
     }
     headers = results["web.headers"].evidence
     assert headers["modifiers"] == {
@@ -187,7 +191,17 @@ def test_badly_configured_host_loses_exactly_these_points(pki):
         "web.sri": ("warning", 0),
         "web.cross_origin": ("warning", 0),
         "web.security_txt": ("warning", 0),
+        "web.software": ("info", 0),
     }
+    # what the responses name, for the KEV matching (never scored)
+    assert results["web.software"].evidence == {
+        "software": [
+            ["banner", "Apache/2.4.49 (Unix)"],
+            ["generator", "WordPress 5.8"],
+            ["banner", f"BaseHTTP/0.6 Python/{platform.python_version()}"],  # the plain-HTTP test server
+        ]
+    }
+    assert results["web.software"].points_lost == 0
     assert results["web.https_forced"].evidence["reason"] == "no_redirect"
     assert results["web.hsts"].evidence["reason"] == "max_age_too_short"
     headers = results["web.headers"].evidence
@@ -240,6 +254,7 @@ def test_http_only_host(pki):
         "web.cors": "pass",
         "web.sri": "pass",
         "web.security_txt": "not_tested",
+        "web.software": "info",
     }
     assert results["web.https_exists"].evidence["error"] == "connection_refused"
     evidence = results["web.headers"].evidence
@@ -273,8 +288,9 @@ def test_registry_runs_the_family(pki):
         http_server(GOOD_HTTPS, cert=pki.cert_path, key=pki.key_path) as port,
     ):
         results = registry.families()["web"](HOST, context(http_port, port, ca_file=pki.ca_path))
-    assert len(results) == 13
-    assert all(r.status == Status.PASS for r in results)
+    assert len(results) == 14
+    assert all(r.status == Status.PASS for r in results if r.check_id != "web.software")
+    assert [r.status for r in results if r.check_id == "web.software"] == [Status.INFO]
 
 
 def all_errors(results) -> set[str]:
