@@ -453,6 +453,8 @@ def finops_report(request: HttpRequest, query: Query[ReportQuery]) -> HttpRespon
                 _("Ukjent del av rapporten: %(names)s. Gyldige: %(known)s.")
                 % {"names": ", ".join(unknown) or "–", "known": ", ".join(known)},
             )
+    if query.tag_value and not query.tag_key:
+        raise _invalid("tag_value", _("Oppgi taggnøkkel sammen med taggverdi."))
     scope = Scope((organisation.pk,), period_from=start, period_to=end)
     filters = Filters(
         provider=query.provider,

@@ -335,11 +335,22 @@ def test_report_period_and_sections(api, buyer_org, costs):
         ({"from": "2026-10", "to": "2026-09"}, "to"),
         ({"sections": "totals,bogus"}, "sections"),
         ({"sections": ","}, "sections"),
+        ({"tag_value": "IT"}, "tag_value"),
     ],
 )
 def test_report_bad_input_is_422(api, costs, params, field):
     body = _assert_error(api("analyst").get(f"{BASE}/report", params), 422)
     assert [error["field"] for error in body["errors"]] == [field]
+
+
+def test_report_filters_as_the_cli(api, buyer_org, costs):
+    body = (
+        api("analyst").get(f"{BASE}/report", {"provider": "Nordsky", "sections": "totals,by_provider"}).json()
+    )
+    assert body["totals"][0]["billed_cost"] == "14.7500000000"
+    assert [row["provider"] for row in body["by_provider"]] == ["Nordsky"]
+    full = cli_report(buyer_org.orgnr, "--provider", "Nordsky")
+    assert (body["totals"], body["by_provider"]) == (full["totals"], full["by_provider"])
 
 
 # --- budgets and anomalies ------------------------------------------------------------------------------------
@@ -382,6 +393,12 @@ def test_budgets_actual_forecast_and_alerts(api, buyer_org):
             "sent_at": "2026-11-21T09:00:00Z",
         }
     ]
+
+
+def test_anomalies_on_a_short_series_are_none(api, costs):
+    # four weeks of data is too short for a weekly baseline: no anomaly, and no error
+    body = api("analyst").get(f"{BASE}/anomalies", {"days": "120"}).json()
+    assert body == {"days": 120, "currency": "NOK", "anomalies": [], "missing_rates": []}
 
 
 def test_budgets_of_another_organisation_are_not_listed(api, other_buyer_org):
