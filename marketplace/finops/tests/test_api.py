@@ -26,7 +26,7 @@ from marketplace.finops.services.budgets import BudgetInput, budget_create
 from marketplace.finops.services.ingest import finops_import
 from marketplace.finops.storage import data_root
 from marketplace.finops.tests.helpers import cost_row, store_costs
-from marketplace.finops.tests.ingest_files import csv_text, usage, write_csv
+from marketplace.finops.tests.ingest_files import csv_text, usage, write_csv, write_parquet
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -259,6 +259,19 @@ def test_upload_gzip_default_format(api, django_capture_on_commit_callbacks):
     assert focus_import.source_format == "focus"
     assert focus_import.status == ImportStatus.DONE
     assert focus_import.rows_loaded == 2
+
+
+def test_upload_parquet(api, tmp_path, django_capture_on_commit_callbacks):
+    content = write_parquet(tmp_path / "sept.parquet", [ROWS[0], ROWS[2]]).read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api("analyst").post(f"{BASE}/imports", _upload("sept.parquet", content, format="focus"))
+    assert response.status_code == 202
+    focus_import = FocusImport.objects.get()
+    assert (focus_import.status, focus_import.rows_loaded, focus_import.rows_rejected) == (
+        ImportStatus.DONE,
+        2,
+        0,
+    )
 
 
 @pytest.mark.parametrize(
