@@ -95,12 +95,14 @@ def _register_routers() -> None:
     from marketplace.accounts.api import router as accounts_router
     from marketplace.calloffs.api import router as calloffs_router
     from marketplace.catalogue.api import router as catalogue_router
+    from marketplace.finops.api import router as finops_router
     from marketplace.suppliers.api import router as suppliers_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", catalogue_router)
     api.add_router("/", suppliers_router)
     api.add_router("/", calloffs_router)
+    api.add_router("/", finops_router)
 
 
 _register_routers()

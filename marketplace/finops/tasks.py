@@ -28,6 +28,7 @@ def finops_import_task(import_id: int) -> dict[str, Any]:
             organisation=focus_import.organisation,
             paths=[path],
             source_format=focus_import.source_format,
+            focus_version=focus_import.focus_version or None,
             user=focus_import.created_by,
             focus_import=focus_import,
         )

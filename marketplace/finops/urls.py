@@ -7,6 +7,7 @@ from marketplace.finops.views import dashboard as dashboard_views
 from marketplace.finops.views import imports as imports_views
 from marketplace.finops.views import mps as mps_views
 from marketplace.finops.views import optimise as optimise_views
+from marketplace.finops.views import settings as settings_views
 from marketplace.finops.views import showback as showback_views
 
 app_name = "finops"
@@ -36,4 +37,8 @@ urlpatterns = [
     path("priskontroll/", optimise_views.prices, name="prices"),
     path("enhetskostnader/", optimise_views.unit_costs_page, name="unit_costs"),
     path("ressurser/", optimise_views.workload, name="workload"),
+    # settings that were CLI-only: licence prices, SKU mappings, exchange rates (MPS)
+    path("lisenser/priser/", settings_views.licence_price_view, name="licence_price"),
+    path("priskontroll/sku/", settings_views.sku_mapping_view, name="sku_mappings"),
+    path("valutakurser/", settings_views.rates_view, name="rates"),
 ]

@@ -169,6 +169,8 @@ def detect_anomalies(
 
     lags = np.full((SEASON_WEEKS, n_days, values.shape[1]), np.nan)
     for k in range(1, SEASON_WEEKS + 1):
+        if 7 * k >= n_days:  # a series shorter than k weeks has no lag k (a negative slice end would wrap)
+            break
         lags[k - 1, 7 * k :, :] = values[: n_days - 7 * k, :]
     counts = np.sum(~np.isnan(lags), axis=0)
     with np.errstate(all="ignore"), warnings.catch_warnings():

@@ -30,9 +30,15 @@ def upload_path(focus_import: FocusImport) -> Path:
 
 
 def finops_upload_queue(
-    *, organisation: Organisation, upload: UploadedFile, source_format: str, user: Any
+    *,
+    organisation: Organisation,
+    upload: UploadedFile,
+    source_format: str,
+    user: Any,
+    focus_version: str = "",
 ) -> FocusImport:
-    """Store the uploaded file, create a queued import and enqueue the import task after the commit."""
+    """Store the uploaded file, create a queued import and enqueue the import task after the commit.
+    `focus_version` (empty = detect) is kept on the import and passed to the checker by the task."""
     from marketplace.finops.tasks import finops_import_task
 
     limit = int(settings.MPS_FINOPS_UPLOAD_MAX_BYTES)
@@ -49,6 +55,7 @@ def finops_upload_queue(
                 created_by=user,
                 source_format=source_format,
                 source_names=[name],
+                focus_version=focus_version,
                 status=ImportStatus.QUEUED,
                 bytes_total=upload.size,
             )
@@ -62,7 +69,12 @@ def finops_upload_queue(
                 verb="finops.upload",
                 target=focus_import,
                 organisation=organisation,
-                data={"file": name, "bytes": upload.size, "source_format": source_format},
+                data={
+                    "file": name,
+                    "bytes": upload.size,
+                    "source_format": source_format,
+                    "focus_version": focus_version,
+                },
             )
             import_id = focus_import.pk
             transaction.on_commit(lambda: finops_import_task.enqueue(import_id))

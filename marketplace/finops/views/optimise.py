@@ -38,6 +38,7 @@ from marketplace.finops.services.optimise import (
     licences_import,
 )
 from marketplace.finops.views.common import finops_organisation_or_403
+from marketplace.finops.views.settings import licence_prices_context, sku_mappings_context
 
 KIND_LABELS = {
     "cost_no_usage": gettext_lazy("Kostnad uten bruk"),
@@ -244,6 +245,7 @@ def licences(request: HttpRequest, organisation: Any) -> HttpResponse:
         "upload_form": upload_form,
         "upload_errors": upload_errors,
         "state_links": _state_links(request, wanted_state),
+        **licence_prices_context(organisation),
     }
     return render(request, "finops/licences.html", context, status=status)
 
@@ -344,6 +346,7 @@ def prices(request: HttpRequest) -> HttpResponse:
         "check": check,
         "is_aggregate": organisation is None,
         "by_contract": overbilling_by_contract(check),
+        **sku_mappings_context(request.user),
     }
     return render(request, "finops/prices.html", context)
 
