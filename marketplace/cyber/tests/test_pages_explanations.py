@@ -52,12 +52,25 @@ BRIEF_CHECK_IDS = [
 
 
 # Produced by the TLS family besides the brief's list (checks/tls/evaluate.py).
-EXTRA_CHECK_IDS = ("tls.extended_master_secret", "tls.zero_rtt")
+EXTRA_CHECK_IDS = (
+    "tls.extended_master_secret",
+    "tls.zero_rtt",
+    "web.software",
+    "human.awareness",
+    "intel.kev",
+    "intel.indicators",
+)
 
 
 def test_every_listed_check_has_an_explanation():
     assert sorted(explanations.CHECK_IDS) == sorted(BRIEF_CHECK_IDS + list(EXTRA_CHECK_IDS))
-    assert len(explanations.CHECK_IDS) == 41
+    assert len(explanations.CHECK_IDS) == 45
+
+
+def test_every_web_check_has_an_explanation():
+    from marketplace.cyber.checks.web.evaluate import CHECK_IDS as WEB_CHECK_IDS
+
+    assert set(WEB_CHECK_IDS) <= set(explanations.CHECK_IDS)
 
 
 def test_tls_checks_on_the_mail_servers_use_the_tls_texts():
