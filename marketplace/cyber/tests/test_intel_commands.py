@@ -106,3 +106,19 @@ def test_alerts_match(buyer_org, other_buyer_org):
     assert (code, out) == (0, "Alerts: 1 new, 0 updated, 1 unchanged\n  964338442: 1 new\n")
     assert ThreatAlert.objects.count() == 2
     assert run("alerts-match", "--orgnr", "123")[0] == 2
+
+
+def test_mps_cyber_runs_the_intel_commands(buyer_org):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("cyber", "kev-import", str(KEV_EXCERPT), "--format", "json", stdout=out)
+    assert json.loads(out.getvalue())["count"] == 40
+    out = StringIO()
+    call_command("cyber", "alerts-match", "--format", "json", stdout=out)
+    assert json.loads(out.getvalue())["created"] == 0
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("cyber", "kev-import", "/no/such/file.json", stdout=StringIO())
+    assert exit_info.value.code == 2

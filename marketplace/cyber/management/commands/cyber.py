@@ -11,6 +11,7 @@ run(options, stdout, stderr) -> exit code).
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from argparse import ArgumentParser
@@ -123,7 +124,10 @@ ACTIONS: dict[
 
 
 class Command(BaseCommand):
-    help = "CyberX: scan hosts, schedule rescans."
+    help = (
+        "CyberX: scan hosts, schedule rescans, import threat intelligence (KEV, STIX) and awareness-training "
+        "figures, match alerts."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
@@ -132,9 +136,15 @@ class Command(BaseCommand):
                 action, help=text.replace("%", "%%"), called_from_command_line=True
             )
             add_arguments(action_parser)
+        from marketplace.cyber.commands import intel as intel_commands
+
+        intel_commands.register(sub)  # kev-import, stix-import, awareness-import, alerts-match (intel area)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        _text, _add, run = ACTIONS[options["action"]]
-        code = run(options, self.stdout, self.stderr)
+        if options["action"] in ACTIONS:
+            _text, _add, run = ACTIONS[options["action"]]
+            code = run(options, self.stdout, self.stderr)
+        else:
+            code = options["func"](argparse.Namespace(**options), self.stdout)
         if code:
             sys.exit(code)
