@@ -1,6 +1,6 @@
 """The chart component pages reuse (FinOps, CyberX): a Vega-Lite spec (built with Altair) + the same data as a table +
-a CSV export of that table. Render it with `{% include "finops/_chart.html" with chart=... %}` and load the chart
-scripts once per page with `{% include "finops/_chart_scripts.html" %}`. Moved here from finops/views/charts.py,
+a CSV export of that table. Render it with `{% include "core/_chart.html" with chart=... %}` and load the chart
+scripts once per page with `{% include "core/_chart_scripts.html" %}`. Moved here from finops/views/charts.py,
 which re-exports it; the section navigation (`nav_entries`) stays with FinOps.
 
 Money stays Decimal: the spec carries amounts as strings and Vega parses them (`format.parse`), the table shows

@@ -89,7 +89,9 @@ def test_worker_command_queues_the_jobs_at_start(jobs, settings):
     call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert sorted(jobs) == ["broken", "ok"]  # queued at start, run at once
     assert _waiting() == [("test.broken", "READY"), ("test.ok", "READY")]
-    assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY, run_after__lte=timezone.now()).exists()
+    assert not DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, run_after__lte=timezone.now()
+    ).exists()
 
 
 def test_an_unknown_job_is_skipped(jobs, settings):

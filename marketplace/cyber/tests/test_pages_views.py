@@ -223,7 +223,7 @@ def test_overview_figures_trend_and_deductions(client, org, scan):
     assert [item.result.check_id for item in response.context["deductions"]] == ["web.csp", "web.hsts"]
     assert f'href="/cyberx/skanninger/{scan.pk}/#kontroll-' in page
     assert "Slik retter du det:" in page
-    assert "finops/charts.js" in page
+    assert "core/charts.js" in page
 
 
 def test_overview_csv_exports(client, org, scan):

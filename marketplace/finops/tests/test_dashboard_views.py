@@ -254,7 +254,7 @@ def test_page_has_charts_tables_and_csv_links_keeping_the_filters(client, analys
     assert '<script id="over_time-spec" type="application/json">' in content
     assert 'id="resources-table"' in content
     assert "group_by=service_category&amp;period_from=2026-01&amp;format=csv&amp;table=over_time" in content
-    assert "finops/charts.js" in content
+    assert "core/charts.js" in content
     assert "<script>" not in content  # no inline script (CSP)
     charts = {chart.name: chart for chart in response.context["charts"]}
     spec = charts["over_time"].spec

@@ -41,7 +41,7 @@
   function draw(figure) {
     var id = figure.getAttribute("data-vega-spec-id");
     var source = id && document.getElementById(id);
-    var target = figure.querySelector(".finops-chart__canvas");
+    var target = figure.querySelector(".mps-chart__canvas");
     if (!source || !target) { return; }
     var spec;
     try {
