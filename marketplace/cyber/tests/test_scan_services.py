@@ -26,6 +26,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline", "no_extr
 def no_extra_results(monkeypatch):
     """The scan machinery alone; the app's own extra results (awareness, alerts) are tested in test_posture.py."""
     monkeypatch.setattr(scan_services, "EXTRA_RESULTS", [])
+
+
 echo_server = echo_family.echo_server  # the loopback family's fixture
 offline = echo_family.offline
 NOW = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
