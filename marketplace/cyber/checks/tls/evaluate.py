@@ -47,7 +47,7 @@ from marketplace.cyber.checks.tls.certificates import (
     check_ocsp_stapling,
     days_left,
 )
-from marketplace.cyber.checks.tls.evidence import TlsEvidence
+from marketplace.cyber.checks.tls.evidence import ERROR_REFUSED, TlsEvidence
 from marketplace.cyber.checks.tls.levels import Outcome, by_level, grouped
 
 __all__ = [
@@ -321,11 +321,15 @@ def error_results(
         data["detail"] = detail[:500]
     if address:
         data["address"] = address
+    # Nothing listens on the HTTPS port: not a TLS error but no HTTPS at all, which the web family's
+    # web.https_exists fails (as internet.nl's TLS tests are not run without HTTPS); counting every TLS check as 0
+    # as well would punish the same fact twice.
+    status = Status.NOT_TESTED if error == ERROR_REFUSED and starttls is None else Status.ERROR
     return [
         CheckResult(
             check_id=f"{check_prefix}.{name}",
             category=Category.DISCLOSURE if name == "certificate_expiry" else category,
-            status=Status.ERROR,
+            status=status,
             level=_level(name, starttls),
             points=NONE,
             evidence=data,

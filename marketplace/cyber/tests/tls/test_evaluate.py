@@ -359,11 +359,16 @@ def test_grade_result_carries_the_parts():
     }
 
 
-def test_unscannable_endpoint_gives_error_for_every_check():
+def test_nothing_on_the_https_port_is_not_tested_other_failures_are_errors():
     failed = good(error=ERROR_REFUSED, error_detail="Server rejected the connection", protocols={})
     results = ev.evaluate(failed)
     assert [r.check_id for r in results] == [f"tls.{name}" for name in ev.WEB_CHECKS]
-    assert {(r.status, r.points) for r in results} == {(Status.ERROR, 0)}
+    # no HTTPS at all: web.https_exists fails it, the TLS checks do not count it again
+    assert {(r.status, r.points, r.counts) for r in results} == {(Status.NOT_TESTED, 0, False)}
+    timed_out = ev.evaluate(good(error="timeout", error_detail="no answer", protocols={}))
+    assert {(r.status, r.points, r.level == "required" and r.counts) for r in timed_out} >= {
+        (Status.ERROR, 0, True)
+    }
     assert results[0].evidence == {
         "error": "refused",
         "detail": "Server rejected the connection",
