@@ -246,15 +246,6 @@ def methodology(path: Path | None = None) -> Methodology:
     )
 
 
-def grade_for(score: int | None, bands: tuple[tuple[str, int], ...] = DEFAULT_GRADE_BANDS) -> str:
-    if score is None:
-        return ""
-    for grade, minimum in bands:
-        if score >= minimum:
-            return grade
-    return bands[-1][0] if bands else ""
-
-
 # --- deductions ------------------------------------------------------------------------------------------------
 
 

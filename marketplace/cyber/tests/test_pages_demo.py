@@ -9,7 +9,7 @@ import pytest
 from marketplace.accounts.models import OrganisationKind
 from marketplace.accounts.tests.factories import OrganisationFactory, SupplierFactory
 from marketplace.core.demo import DemoResult
-from marketplace.cyber import demo, selectors
+from marketplace.cyber import demo, scoring, selectors
 from marketplace.cyber.models import Asset, Scan, ScanResult
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_seed_builds_a_trend_for_each_demo_organisation_and_is_idempotent():
     for organisation in (nve, voss, nordsky):
         latest = selectors.scan_latest(organisation)
         assert latest is not None
-        assert latest.grade == selectors.grade_for(latest.score)
+        assert latest.grade == scoring.grade_for(latest.score)
         assert ScanResult.objects.filter(scan=latest).count() == len(demo.CHECKS)
     # every demo check has an explanation, and the deductions of NVE's latest scan are the problems left open
     latest = selectors.scan_latest(nve)

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from marketplace.accounts.models import OrganisationKind, Role
 from marketplace.accounts.tests.factories import OrganisationFactory, member
-from marketplace.cyber import selectors
+from marketplace.cyber import scoring, selectors
 from marketplace.cyber.models import ScanStatus
 from marketplace.cyber.tests.pages_helpers import CATEGORY_SCORES, RESULTS, UTC, make_scan
 
@@ -198,7 +198,7 @@ def test_methodology_without_or_with_broken_file(tmp_path):
     ],
 )
 def test_grade_bands(score, grade):
-    assert selectors.grade_for(score) == grade
+    assert scoring.grade_for(score) == grade
 
 
 def test_peer_groups_are_anonymised_and_hide_small_groups():
