@@ -39,8 +39,8 @@ from marketplace.finops.analytics.anomalies import (
     series_frame,
 )
 from marketplace.finops.analytics.backend import Scope, execute
-from marketplace.finops.analytics.report import SECTIONS, Filters, report_build
-from marketplace.finops.commands.report import _optimisation_sections, to_json
+from marketplace.finops.analytics.report import SECTIONS, Filters, optimisation_sections, report_build
+from marketplace.finops.commands.report import to_json
 from marketplace.finops.focus.check import VERSIONS
 from marketplace.finops.models import BillingPeriodData, FocusImport, ImportFormat
 from marketplace.finops.permissions import can_manage_finops, can_view_finops, can_view_finops_aggregates
@@ -473,7 +473,7 @@ def finops_report(request: HttpRequest, query: Query[ReportQuery]) -> HttpRespon
         **report_build(scope, filters=filters, sections=core),
     }
     if wanted is None or any(name in OPTIMISATION_SECTIONS for name in wanted):
-        extra = _optimisation_sections(scope, None)
+        extra = optimisation_sections(scope)
         document.update({k: v for k, v in extra.items() if wanted is None or k in wanted})
     return JsonResponse(_plain(document), json_dumps_params={"ensure_ascii": False})
 

@@ -382,3 +382,19 @@ def report_build(
     _register_defaults()
     names = sections if sections is not None else list(SECTIONS)
     return {name: SECTIONS[name](scope, filters, engine=engine) for name in names}
+
+
+def optimisation_sections(scope: Scope, *, engine: str | None = None) -> dict[str, Any]:
+    """The analyses with their own result types, for the report's JSON (`mps finops report`, the API): carbon,
+    price compliance, workload. Whole scope: the report filters do not apply to them."""
+    from dataclasses import asdict
+
+    from marketplace.finops.analytics.carbon import carbon_estimate
+    from marketplace.finops.analytics.prices import price_check
+    from marketplace.finops.analytics.workload import workload_findings
+
+    return {
+        "carbon": asdict(carbon_estimate(scope, engine=engine)),
+        "price_compliance": asdict(price_check(scope, engine=engine)),
+        "workload": [asdict(finding) for finding in workload_findings(scope, engine=engine)],
+    }

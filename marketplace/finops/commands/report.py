@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
 from marketplace.accounts.models import Organisation
 from marketplace.finops.analytics.backend import Scope
-from marketplace.finops.analytics.report import Filters, report_build
+from marketplace.finops.analytics.report import Filters, optimisation_sections, report_build
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -93,7 +92,7 @@ def run(options: dict[str, Any], stdout: Any) -> int:
         tag_value=options.get("tag_value"),
     )
     report = report_build(scope, options.get("engine"), filters=filters)
-    report.update(_optimisation_sections(scope, options.get("engine")))
+    report.update(optimisation_sections(scope, engine=options.get("engine")))
     document = {
         "organisation": organisation.orgnr,
         "period_from": f"{months['period_from']:%Y-%m}" if months["period_from"] else None,
@@ -105,19 +104,6 @@ def run(options: dict[str, Any], stdout: Any) -> int:
     else:
         stdout.write(render_text(document))
     return 0
-
-
-def _optimisation_sections(scope: Scope, engine: str | None) -> dict[str, Any]:
-    """The analyses with their own result types (whole scope, report filters do not apply to them)."""
-    from marketplace.finops.analytics.carbon import carbon_estimate
-    from marketplace.finops.analytics.prices import price_check
-    from marketplace.finops.analytics.workload import workload_findings
-
-    return {
-        "carbon": asdict(carbon_estimate(scope, engine=engine)),
-        "price_compliance": asdict(price_check(scope, engine=engine)),
-        "workload": [asdict(finding) for finding in workload_findings(scope, engine=engine)],
-    }
 
 
 def render_text(document: dict[str, Any]) -> str:
