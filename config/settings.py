@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "marketplace.calloffs",
     "marketplace.finops",
     "marketplace.cyber",
+    "marketplace.privacy",
+    "marketplace.insights",
 ]
 
 MIDDLEWARE = [

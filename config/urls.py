@@ -14,6 +14,8 @@ urlpatterns = [
     path("avrop/", include("marketplace.calloffs.urls")),
     path("finops/", include("marketplace.finops.urls")),
     path("cyberx/", include("marketplace.cyber.urls")),
+    path("personvern/", include("marketplace.privacy.urls")),
+    path("innsikt/", include("marketplace.insights.urls")),
     path("", home, name="home"),
     path("", include("marketplace.core.urls")),
 ]

@@ -28,6 +28,7 @@ from marketplace.catalogue.models import (
     ServiceVersion,
 )
 from marketplace.catalogue.search import service_index_refresh
+from marketplace.core import hooks
 from marketplace.core.audit import audit_record
 from marketplace.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 
@@ -435,6 +436,14 @@ def service_approve(*, actor: Any, service: Service, now: datetime | None = None
         target=service,
         organisation=service.contract.supplier,
         data={"version": number, "fields": [c["field"] for c in version.changes]},
+        now=now,
+    )
+    hooks.publish(
+        hooks.SERVICE_CHANGED,
+        service=service,
+        fields=[c["field"] for c in version.changes],
+        version=version,
+        actor=actor,
         now=now,
     )
     _schedule_published_changed(service)

@@ -353,3 +353,41 @@ def test_published_edit_must_stay_complete(editor, manager, contract):
     service.refresh_from_db()
     assert service.pending_changes == {}
     assert AuditEvent.objects.count() == count
+
+
+def test_approve_publishes_the_changed_facts_to_subscribers_in_the_transaction(editor, manager, contract):
+    from marketplace.core import hooks
+
+    seen = []
+
+    def subscriber(**payload):
+        seen.append((payload["service"].pk, payload["fields"], payload["version"].number, payload["actor"]))
+
+    def failing(**payload):
+        raise RuntimeError("subscriber failed")
+
+    service = _create(editor, contract)
+    service_submit(actor=editor, service=service, now=NOW)
+    service_approve(actor=manager, service=service, now=NOW)
+    hooks.subscribe(hooks.SERVICE_CHANGED, subscriber)
+    try:
+        service_update(
+            actor=editor,
+            service=service,
+            data={},
+            sub_processors=[{"name": "Nordisk Drift AS", "country": "NO", "purpose": "Drift"}],
+            now=NOW,
+        )
+        service_approve(actor=manager, service=service, now=NOW)
+        hooks.subscribe(hooks.SERVICE_CHANGED, failing)
+        service_update(actor=editor, service=service, data={"summary": "Endret igjen"}, now=NOW)
+        with pytest.raises(RuntimeError):
+            service_approve(actor=manager, service=service, now=NOW)
+    finally:
+        hooks.unsubscribe(hooks.SERVICE_CHANGED, subscriber)
+        hooks.unsubscribe(hooks.SERVICE_CHANGED, failing)
+    assert seen[0] == (service.pk, ["sub_processors"], 2, manager)
+    # The failing subscriber rolled the approval back: still version 2, the edit still pending.
+    service.refresh_from_db()
+    assert service.versions.count() == 2
+    assert service.pending_changes == {"summary": "Endret igjen"}

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class InsightsConfig(AppConfig):
+    name = "marketplace.insights"
+    label = "insights"
+    verbose_name = "Innsikt"
+
+    def ready(self) -> None:
+        # Registrations (demo data, periodic jobs) are appended here, one block per area.
+        pass

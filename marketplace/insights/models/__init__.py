@@ -1,0 +1,1 @@
+"""Insights models, one module per area; each area appends its import line here."""

@@ -1,0 +1,11 @@
+"""The insights section's sub-pages for its navigation: (url name, label). One line per page, appended by area."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _  # noqa: F401
+
+PAGES: list[tuple[str, object]] = [
+    # statistics area
+    # notices area
+    # knowledge area
+]

@@ -1,0 +1,3 @@
+"""Privacy and terms models, one module per area; each area appends its import line here."""
+
+from marketplace.privacy.models.usage import ServiceInUse  # noqa: F401  (shared: services an organisation uses)

@@ -1,0 +1,37 @@
+"""Who sees and changes privacy and terms data.
+
+- A GDPR/transfer assessment belongs to the buyer organisation that started it. Its members acting as privacy
+  officer or org admin see and edit it; nobody else does (suppliers never, other organisations never). MPS staff
+  see only anonymised statistics across organisations, never an assessment.
+- Contract-term checks against the MPS baseline on framework contracts are made by MPS staff (category managers);
+  the balance view per framework is for MPS staff. A buyer organisation records term checks for the services it uses
+  and its exit plans and exit-cost estimates; these belong to it like assessments do.
+Each area appends its predicates below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marketplace.accounts.models import Role
+from marketplace.accounts.permissions import acts_for, has_role, is_mps_staff
+
+PRIVACY_ROLES = (Role.PRIVACY_OFFICER, Role.ORG_ADMIN)
+
+
+def _is_buyer_organisation(organisation: Any) -> bool:
+    return bool(getattr(organisation, "is_buyer", False))
+
+
+def can_work_on_privacy(user: Any, organisation: Any) -> bool:
+    """Start and edit the organisation's assessments, exit plans and term checks of services in use."""
+    return (
+        _is_buyer_organisation(organisation)
+        and acts_for(user, organisation)
+        and has_role(user, *PRIVACY_ROLES)
+    )
+
+
+def can_view_privacy_statistics(user: Any) -> bool:
+    """Anonymised statistics across organisations (MPS staff)."""
+    return is_mps_staff(user)
