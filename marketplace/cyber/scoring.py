@@ -62,6 +62,7 @@ class Deduction:
     max_points: int
     points_lost: int
     impact: float
+    category_impact: float = 0.0  # points lost / the category's maximum on that target, in percent
     evidence: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -74,6 +75,7 @@ class Deduction:
             "max_points": self.max_points,
             "points_lost": self.points_lost,
             "impact": self.impact,
+            "category_impact": self.category_impact,
             "evidence": self.evidence,
         }
 
@@ -194,7 +196,8 @@ def deductions(
             continue
         category = str(result.category)
         category_max = max_per_target[(category, result.target)]
-        impact = Fraction(result.points_lost * 100, category_max) * shares.get(category, Fraction(0))
+        category_impact = Fraction(result.points_lost * 100, category_max)
+        impact = category_impact * shares.get(category, Fraction(0))
         found.append(
             Deduction(
                 check_id=result.check_id,
@@ -205,6 +208,7 @@ def deductions(
                 max_points=result.max_points,
                 points_lost=result.points_lost,
                 impact=round(float(impact), 2),
+                category_impact=round(float(category_impact), 2),
                 evidence=dict(result.evidence),
             )
         )

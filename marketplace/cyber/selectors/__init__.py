@@ -6,10 +6,10 @@ user may not see alike, so the pages never reveal that another organisation's sc
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.http import Http404
 
 from marketplace.accounts.models import Organisation, OrganisationKind
 from marketplace.cyber import explanations, scoring
+from marketplace.cyber.checks.base import Category, CheckResult, Level, Status
 from marketplace.cyber.models import Asset, Scan, ScanResult, ScanStatus
 from marketplace.cyber.permissions import can_manage_cyber, can_view_cyber
 
@@ -133,13 +134,14 @@ class Weight:
 
 @dataclass
 class Methodology:
+    """weights.json as the pages show it (scoring.methodology() reads and validates the file)."""
+
     weights: list[Weight] = field(default_factory=list)
     grade_bands: tuple[tuple[str, int], ...] = DEFAULT_GRADE_BANDS
     version: str = ""
     description: str = ""
     source: str = ""
     grade_source: str = ""
-    is_available: bool = False
 
     def weight_of(self, category: str) -> float | None:
         for item in self.weights:
@@ -148,101 +150,25 @@ class Methodology:
         return None
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _weights_from(data: Any) -> list[Weight]:
-    """Accepts {category: number}, {category: {"weight": n, "source": ...}} and [{"category": ..., "weight": n}]."""
-    items: list[tuple[str, Any]]
-    if isinstance(data, dict):
-        items = list(data.items())
-    elif isinstance(data, list):
-        items = [
-            (str(entry.get("category", entry.get("id", ""))), entry)
-            for entry in data
-            if isinstance(entry, dict)
-        ]
-    else:
-        return []
-    weights = []
-    for category, value in items:
-        source = justification = ""
-        if isinstance(value, dict):
-            number = _number(value.get("weight"))
-            source = str(value.get("source") or "")
-            justification = str(
-                value.get("justification") or value.get("rationale") or value.get("reason") or ""
-            )
-        else:
-            number = _number(value)
-        if category and number is not None and number >= 0:
-            weights.append(Weight(str(category), number, source, justification))
-    return weights
-
-
-def _grade_bands_from(data: Any) -> tuple[tuple[str, int], ...] | None:
-    """Accepts {"A": 90, ...} and [["A", 90], ...] / [{"grade": "A", "min": 90}, ...]; highest band first."""
-    bands: list[tuple[str, int]] = []
-    if isinstance(data, dict):
-        for grade, value in data.items():
-            if isinstance(value, dict):
-                value = next((value[key] for key in ("min", "min_score", "minimum") if key in value), None)
-            number = _number(value)
-            if number is not None:
-                bands.append((str(grade), int(number)))
-    elif isinstance(data, list):
-        for entry in data:
-            if isinstance(entry, list | tuple) and len(entry) == 2:
-                number = _number(entry[1])
-                if number is not None:
-                    bands.append((str(entry[0]), int(number)))
-            elif isinstance(entry, dict):
-                number = _number(
-                    next(
-                        (entry[key] for key in ("min", "min_score", "minimum", "threshold") if key in entry),
-                        None,
-                    )
-                )
-                if number is not None and entry.get("grade"):
-                    bands.append((str(entry["grade"]), int(number)))
-    if not bands:
-        return None
-    return tuple(sorted(bands, key=lambda band: band[1], reverse=True))
-
-
 def methodology(path: Path | None = None) -> Methodology:
-    """The weights and grade bands from weights.json, read tolerantly: a missing or unreadable file, or a shape we
-    do not know, gives the default grade bands and no weights (the page says so) rather than an error."""
+    """The weights and grade bands the scores are computed with."""
     path = path or WEIGHTS_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return Methodology()
-    if not isinstance(data, dict):
-        return Methodology(weights=_weights_from(data), is_available=bool(_weights_from(data)))
-    raw_weights = data.get("weights", data.get("categories"))
-    if raw_weights is None:
-        raw_weights = {key: value for key, value in data.items() if key in CATEGORY_KEYS}
-    weights = _weights_from(raw_weights)
-    bands = _grade_bands_from(data.get("grades", data.get("grade_bands")))
+    data = scoring.methodology(path)
     return Methodology(
-        weights=weights,
-        grade_bands=bands or DEFAULT_GRADE_BANDS,
+        weights=[
+            Weight(
+                str(entry["category"]),
+                float(entry["weight"]),
+                str(entry.get("source") or ""),
+                str(entry.get("justification") or ""),
+            )
+            for entry in data["categories"]
+        ],
+        grade_bands=tuple((band.grade, band.min_score) for band in scoring.load_grade_bands(path)),
         version=str(data.get("version", "")),
         description=str(data.get("description") or ""),
         source=str(data.get("source") or ""),
         grade_source=str(data.get("grade_source") or ""),
-        is_available=bool(weights),
     )
 
 
@@ -251,7 +177,7 @@ def methodology(path: Path | None = None) -> Methodology:
 
 @dataclass(frozen=True)
 class Deduction:
-    """A point lost: the result, what it costs the category (percentage points) and, roughly, the total."""
+    """A point lost: the result, what it costs its category and the total (percentage points), and why."""
 
     result: ScanResult
     points_lost: int
@@ -261,52 +187,33 @@ class Deduction:
 
 
 def deductions(scan: Scan, method: Methodology | None = None) -> list[Deduction]:
-    """Every counting result with points lost, the largest estimated effect on the total first.
-
-    The effect on the category is the lost points over the target's maximum in that category (internet.nl
-    percentages); on the total it is that times the category's share of the weights among the categories the scan
-    scored (equal shares when no weights are published).
-    """
+    """Every counting result with points lost, the largest effect on the total first (scoring.deductions over the
+    stored results, with the methodology's weights)."""
     method = method or methodology()
-    results = list(scan.results.all())
-    category_max: dict[tuple[str, str], int] = defaultdict(int)
-    for result in results:
-        if counts(result):
-            category_max[(result.target, result.category)] += result.max_points
-    scored = [category for category in (scan.category_scores or {}) if category in CATEGORY_KEYS] or sorted(
-        {result.category for result in results if counts(result)}
-    )
-    shares = _shares(scored, method)
-    items = []
-    for result in results:
-        lost = points_lost(result)
-        if lost <= 0:
-            continue
-        maximum = category_max[(result.target, result.category)] or result.max_points
-        category_impact = round(100 * lost / maximum, 1)
-        items.append(
-            Deduction(
-                result=result,
-                points_lost=lost,
-                category_impact=category_impact,
-                total_impact=round(category_impact * shares.get(result.category, 0.0), 1),
-                explanation=explanations.explain(result.check_id),
-            )
+    rows = {(result.target, result.check_id): result for result in scan.results.all()}
+    checks = [
+        CheckResult(
+            check_id=result.check_id,
+            category=Category(result.category),
+            status=Status(result.status),
+            level=Level(result.level),
+            points=result.points,
+            max_points=result.max_points,
+            target=result.target,
         )
-    items.sort(
-        key=lambda item: (-item.total_impact, -item.category_impact, item.result.target, item.result.check_id)
-    )
-    return items
-
-
-def _shares(categories: list[str], method: Methodology) -> dict[str, float]:
-    if not categories:
-        return {}
-    weights = {category: method.weight_of(category) for category in categories}
-    if any(value is None for value in weights.values()) or not sum(value or 0 for value in weights.values()):
-        return {category: 1 / len(categories) for category in categories}
-    total = sum(value or 0 for value in weights.values())
-    return {category: (value or 0) / total for category, value in weights.items()}
+        for result in rows.values()
+    ]
+    weights = {item.category: Fraction(str(item.weight)) for item in method.weights}
+    return [
+        Deduction(
+            result=rows[(item.target, item.check_id)],
+            points_lost=item.points_lost,
+            category_impact=round(item.category_impact, 1),
+            total_impact=round(item.impact, 1),
+            explanation=explanations.explain(item.check_id),
+        )
+        for item in scoring.deductions(checks, weights)
+    ]
 
 
 # --- history, peers, MPS overview ------------------------------------------------------------------------------

@@ -105,6 +105,7 @@ def test_scan_json_shape(loopback, echo_server):
             "max_points": 10,
             "points_lost": 5,
             "impact": 33.33,
+            "category_impact": 50.0,
             "evidence": {"reply": "5 echo/1.0"},
         }
     ]

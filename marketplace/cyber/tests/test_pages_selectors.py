@@ -1,5 +1,5 @@
 """Selectors of the CyberX pages: scoping, latest scan, deductions in order of impact, peer groups (anonymised,
-minimum size), the tolerant weights.json reader and the grade bands."""
+minimum size), the weights.json reader and the grade bands."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.http import Http404
 from marketplace.accounts.models import OrganisationKind, Role
 from marketplace.accounts.tests.factories import OrganisationFactory, member
 from marketplace.cyber import scoring, selectors
+from marketplace.cyber.checks.base import Category, CheckResult, Level, Status
 from marketplace.cyber.models import ScanStatus
 from marketplace.cyber.tests.pages_helpers import CATEGORY_SCORES, RESULTS, UTC, make_scan
 
@@ -66,9 +67,24 @@ def test_results_grouped_by_target_with_counting_points():
     )  # ocsp stapling is recommended: does not count
 
 
-def test_deductions_ordered_by_impact_with_equal_shares_without_weights(tmp_path):
+def _weights_file(tmp_path, weights, grades=None):
+    path = tmp_path / "weights.json"
+    content = {
+        "version": 1,
+        "categories": [{"category": category, "weight": weight} for category, weight in weights.items()],
+        "grades": grades
+        or [{"grade": grade, "min_score": minimum} for grade, minimum in selectors.DEFAULT_GRADE_BANDS],
+    }
+    path.write_text(json.dumps(content))
+    scoring.methodology.cache_clear()
+    return path
+
+
+def test_deductions_ordered_by_impact_with_equal_weights(tmp_path):
     scan = make_scan(OrganisationFactory(), results=RESULTS, category_scores=CATEGORY_SCORES)
-    method = selectors.methodology(tmp_path / "missing.json")
+    method = selectors.methodology(
+        _weights_file(tmp_path, {"web_transport": 1, "web_headers": 1, "email": 1})
+    )
     items = selectors.deductions(scan, method)
     # web.csp: 10/10 lost in web_headers -> 100 % of the category, a third of the total; hsts: 5/30 -> 16.7 %
     assert [
@@ -81,8 +97,7 @@ def test_deductions_ordered_by_impact_with_equal_shares_without_weights(tmp_path
 
 
 def test_deductions_use_published_weights(tmp_path):
-    path = tmp_path / "weights.json"
-    path.write_text(json.dumps({"weights": {"web_transport": 3, "web_headers": 1, "email": 1}}))
+    path = _weights_file(tmp_path, {"web_transport": 3, "web_headers": 1, "email": 1})
     scan = make_scan(OrganisationFactory(), results=RESULTS, category_scores=CATEGORY_SCORES)
     items = selectors.deductions(scan, selectors.methodology(path))
     assert [(item.result.check_id, item.total_impact) for item in items] == [
@@ -91,46 +106,29 @@ def test_deductions_use_published_weights(tmp_path):
     ]
 
 
-@pytest.mark.parametrize(
-    ("content", "weights", "bands"),
-    [
-        (
-            {"weights": {"email": {"weight": 2, "source": "SSC: medium"}, "dns": 1}, "version": "2026-1"},
-            [("email", 2.0, "SSC: medium", ""), ("dns", 1.0, "", "")],
-            selectors.DEFAULT_GRADE_BANDS,
-        ),
-        (
-            {"categories": [{"category": "dns", "weight": "0.5", "justification": "internet.nl"}]},
-            [("dns", 0.5, "", "internet.nl")],
-            selectors.DEFAULT_GRADE_BANDS,
-        ),
-        (
-            {"email": 1, "web_headers": 2, "grades": {"A": 85, "B": 70, "F": 0}},
-            [("email", 1.0, "", ""), ("web_headers", 2.0, "", "")],
-            (("A", 85), ("B", 70), ("F", 0)),
-        ),
-        (
-            {
-                "weights": {"dns": -1, "email": "x", "web_headers": True},
-                "grade_bands": [["A", 90], {"grade": "F", "min": 0}],
-            },
-            [],
-            (("A", 90), ("F", 0)),
-        ),
-    ],
-)
-def test_methodology_reads_weights_tolerantly(tmp_path, content, weights, bands):
-    path = tmp_path / "weights.json"
-    path.write_text(json.dumps(content))
-    method = selectors.methodology(path)
-    assert [
-        (item.category, item.weight, item.source, item.justification) for item in method.weights
-    ] == weights
-    assert method.grade_bands == bands
-    assert method.is_available is bool(weights)
+def test_deductions_are_the_scorers_own(tmp_path):
+    """The page lists exactly what scoring.deductions finds over the same results (one computation)."""
+    scan = make_scan(OrganisationFactory(), results=RESULTS, category_scores=CATEGORY_SCORES)
+    items = selectors.deductions(scan)
+    checks = [
+        CheckResult(
+            check_id=row.check_id,
+            category=Category(row.category),
+            status=Status(row.status),
+            level=Level(row.level),
+            points=row.points,
+            max_points=row.max_points,
+            target=row.target,
+        )
+        for row in scan.results.all()
+    ]
+    expected = scoring.deductions(checks)
+    assert [(i.result.check_id, i.total_impact) for i in items] == [
+        (d.check_id, round(d.impact, 1)) for d in expected
+    ]
 
 
-def test_methodology_reads_the_core_areas_weights_file_shape(tmp_path):
+def test_methodology_reads_the_weights_file(tmp_path):
     """The shape marketplace/cyber/data/weights.json has (categories list, grades with min_score)."""
     path = tmp_path / "weights.json"
     content = {
@@ -174,12 +172,11 @@ def test_methodology_reads_the_core_areas_weights_file_shape(tmp_path):
     assert method.weight_of("dns") is None
 
 
-def test_methodology_without_or_with_broken_file(tmp_path):
-    assert selectors.methodology(tmp_path / "none.json").is_available is False
-    broken = tmp_path / "broken.json"
-    broken.write_text("{not json")
-    method = selectors.methodology(broken)
-    assert (method.weights, method.grade_bands) == ([], selectors.DEFAULT_GRADE_BANDS)
+def test_methodology_refuses_an_unknown_category(tmp_path):
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps({"categories": [{"category": "astrology", "weight": 1}], "grades": []}))
+    with pytest.raises(ValueError, match="unknown category 'astrology'"):
+        selectors.methodology(path)
 
 
 @pytest.mark.parametrize(

@@ -217,6 +217,7 @@ def test_deduction_carries_evidence_and_target():
         "max_points": 10,
         "points_lost": 8,
         "impact": 80.0,
+        "category_impact": 80.0,
         "evidence": {"max_age": 300},
     }
 

@@ -42,9 +42,6 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "method": method,
             "weights": weights,
             "bands": bands,
-            "categories": [
-                {"key": key, "label": label} for key, label in explanations.CATEGORY_LABELS.items()
-            ],
             "checks": checks,
         },
     )
