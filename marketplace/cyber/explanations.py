@@ -340,7 +340,8 @@ _TEXTS: dict[str, tuple[Promise, Promise, Promise]] = {
         ),
         _(
             "Publiser én TXT-post som starter med v=spf1, list opp tjenestene som sender for dere og avslutt med "
-            "-all. Hold deg under ti DNS-oppslag."
+            "-all. Hold deg under ti DNS-oppslag, og fjern a-, mx- og exists-mekanismer som peker på navn uten "
+            "svar: mer enn to slike tomme oppslag gjør SPF-posten ugyldig."
         ),
     ),
     "mail.dmarc": (

@@ -5,7 +5,8 @@ mail-tls, cyber-privacy.md §A1.4; MTA-STS and TLS-RPT as RECOMMENDED). All in c
 |---------------|-------------|-----------------------------------------------------------------------------------|
 | mail.mx       | REQUIRED    | MX or null MX (RFC 7505) 10 PASS; neither 0 FAIL                                  |
 | mail.spf      | REQUIRED    | -all 10 PASS; ~all 5 WARNING (soft fail: common with DMARC, but not a policy);    |
-|               |             | ?all, +all, no all 0 FAIL; none / several records / syntax / >10 lookups / loop / |
+|               |             | ?all, +all, no all 0 FAIL; none / several records / syntax / >10 lookups / >2 void  |
+|               |             | lookups (RFC 7208 §4.6.4) / loop /                                                  |
 |               |             | include without SPF 0 FAIL. Null MX: only 'v=spf1 -all'-like (nothing allowed) 10 |
 | mail.dmarc    | REQUIRED    | effective policy quarantine|reject 10 PASS; none 2 WARNING (internet.nl 10/2/0);  |
 |               |             | none / several records / syntax 0 FAIL. Null MX: reject 10, quarantine 2, none 0  |
@@ -81,7 +82,7 @@ SPF_POINTS = {"-": (Status.PASS, FULL), "~": (Status.WARNING, HALF)}
 
 def evaluate_spf(evidence: MailEvidence) -> CheckResult:
     domain = evidence.domain
-    analysis = spf_rules.analyse(domain, evidence.spf)
+    analysis = spf_rules.analyse(domain, evidence.spf, evidence.spf_hosts)
     record = analysis.as_evidence()
     if analysis.error == spf_rules.TEMPERROR:
         return _result("mail.spf", Status.ERROR, NONE, record, domain)

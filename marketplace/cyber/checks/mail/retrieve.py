@@ -26,6 +26,7 @@ from marketplace.cyber.checks.mail.spf import TxtAnswer
 
 MAX_MX = 10  # MX hosts probed for STARTTLS (by preference)
 MAX_SPF_FETCHES = 25  # include/redirect targets fetched; beyond that the lookup limit is long exceeded
+MAX_SPF_HOST_QUERIES = 20  # a/mx/exists terms resolved for the void-lookup count
 PROBE_WORKERS = 4
 MTA_STS_PATH = "/.well-known/mta-sts.txt"
 
@@ -50,6 +51,9 @@ class MailEvidence:
     tlsa: dict[str, Lookup] = field(
         default_factory=dict
     )  # MX host -> TLSA at _25._tcp.<mx> (DANE, shown only)
+    spf_hosts: dict[str, int | None] = field(
+        default_factory=dict
+    )  # "A:<name>"/"MX:<name>" -> records (void: 0)
 
 
 def txt_answer(resolver: dns.resolver.Resolver, name: str) -> TxtAnswer:
@@ -75,6 +79,33 @@ def fetch_spf_tree(resolver: dns.resolver.Resolver, domain: str) -> dict[str, Tx
         if len(records) == 1:
             queue.extend(t for t in spf.targets(records[0]) if t not in answers)
     return answers
+
+
+def _records(found: Lookup) -> int | None:
+    if found.rcode == NXDOMAIN:
+        return 0
+    if found.rcode != NOERROR:
+        return None
+    return len(found.rrset or [])
+
+
+def fetch_spf_hosts(resolver: dns.resolver.Resolver, answers: dict[str, TxtAnswer]) -> dict[str, int | None]:
+    """Record counts for the a/mx/exists terms of the SPF records fetched (spf.host_keys): "A:<name>" counts A
+    and AAAA together, "MX:<name>" the MX records; None when a query failed."""
+    keys: list[str] = []
+    for name, answer in answers.items():
+        records = spf.spf_records(answer.texts)
+        if len(records) == 1:
+            keys.extend(key for key in spf.host_keys(name, records[0]) if key not in keys)
+    counts: dict[str, int | None] = {}
+    for key in keys[:MAX_SPF_HOST_QUERIES]:
+        kind, name = key.split(":", 1)
+        if kind == "MX":
+            counts[key] = _records(lookup(resolver, name, "MX"))
+            continue
+        v4, v6 = _records(lookup(resolver, name, "A")), _records(lookup(resolver, name, "AAAA"))
+        counts[key] = None if v4 is None or v6 is None else v4 + v6
+    return counts
 
 
 def organisational_domain(domain: str) -> str:
@@ -122,6 +153,7 @@ def retrieve(target: str, context: ScanContext) -> MailEvidence:
         return MailEvidence(domain, mx)  # no domain, or its DNS does not answer: every check is an ERROR
     hosts, null_mx = _mx_hosts(mx)
     spf_answers = fetch_spf_tree(resolver, domain)
+    spf_hosts = fetch_spf_hosts(resolver, spf_answers)
     dmarc = txt_answer(resolver, f"_dmarc.{domain}")
     org = organisational_domain(domain)
     dmarc_org = None
@@ -129,7 +161,9 @@ def retrieve(target: str, context: ScanContext) -> MailEvidence:
         dmarc_org = txt_answer(resolver, f"_dmarc.{org}")
     smtp_port = context.port("smtp", 25)
     if null_mx:
-        return MailEvidence(domain, mx, [], True, spf_answers, dmarc, org, dmarc_org, smtp_port=smtp_port)
+        return MailEvidence(
+            domain, mx, [], True, spf_answers, dmarc, org, dmarc_org, smtp_port=smtp_port, spf_hosts=spf_hosts
+        )
     dkim = txt_answer(resolver, f"_domainkey.{domain}")
     mta_sts = txt_answer(resolver, f"_mta-sts.{domain}")
     policy = None
@@ -165,4 +199,5 @@ def retrieve(target: str, context: ScanContext) -> MailEvidence:
         smtp_port,
         problems,
         tlsa,
+        spf_hosts,
     )

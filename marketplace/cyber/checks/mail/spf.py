@@ -9,6 +9,11 @@ stale answers) and resolves `exp=` through the system resolver instead of the in
 Counting (RFC 7208 §4.6.4): `include`, `a`, `mx`, `ptr`, `exists` and `redirect` each cost one lookup, recursively
 through includes and redirects; more than 10 is a permerror. A loop (a name included again while it is being
 evaluated) is a permerror too. An include whose target has no SPF record is a permerror (§5.2).
+
+Void lookups (RFC 7208 §4.6.4): an `a`, `mx` or `exists` term whose DNS query answers NXDOMAIN or no records is a
+void lookup; more than two are a permerror ("SPF implementations SHOULD limit void lookups to two"). Retrieval
+resolves each such term once (`host_keys`) and passes the record counts in `hosts`: "A:<name>" (A and AAAA
+together, for `a` and `exists`) and "MX:<name>"; a count of None means the query failed (not counted as void).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 MAX_LOOKUPS = 10
+MAX_VOID_LOOKUPS = 2
 LOOKUP_MECHANISMS = frozenset({"include", "a", "mx", "ptr", "exists"})
 MECHANISMS = LOOKUP_MECHANISMS | {"all", "ip4", "ip6"}
 _TERM = re.compile(r"^([+\-~?]?)([a-z0-9]+)(?:([:/])(.*))?$", re.IGNORECASE)
@@ -29,6 +35,7 @@ MISSING = "missing"
 MULTIPLE = "multiple"
 SYNTAX = "syntax"
 TOO_MANY_LOOKUPS = "too_many_lookups"
+TOO_MANY_VOID_LOOKUPS = "too_many_void_lookups"
 LOOP = "loop"
 INCLUDE_WITHOUT_SPF = "include_without_spf"
 TEMPERROR = "temperror"  # a DNS time-out or SERVFAIL on the way: nothing can be said
@@ -50,6 +57,7 @@ class SpfAnalysis:
     record: str = ""
     all: str = ""  # qualifier of the effective all: "-", "~", "?", "+", or "" (none: neutral)
     lookups: int = 0
+    void_lookups: int = 0
     error: str = ""
     detail: str = ""
     includes: list[str] = field(default_factory=list)  # every name followed (include and redirect targets)
@@ -60,6 +68,7 @@ class SpfAnalysis:
             "record": self.record,
             "all": self.all,
             "lookups": self.lookups,
+            "void_lookups": self.void_lookups,
             "error": self.error,
             "detail": self.detail,
             "includes": self.includes,
@@ -94,8 +103,22 @@ def _record_at(name: str, answers: Mapping[str, TxtAnswer], *, for_include: bool
     return records[0]
 
 
+def host_key(mechanism: str, separator: str, value: str, name: str) -> str | None:
+    """The `hosts` key an a/mx/exists term queries ("A:<name>" or "MX:<name>"), or None for a macro."""
+    target = value.split("/", 1)[0] if separator == ":" else name
+    target = target.lower().rstrip(".")
+    if not target or "%" in target:
+        return None
+    return f"{'MX' if mechanism == 'mx' else 'A'}:{target}"
+
+
 def _walk(
-    name: str, record: str, answers: Mapping[str, TxtAnswer], stack: list[str], out: SpfAnalysis
+    name: str,
+    record: str,
+    answers: Mapping[str, TxtAnswer],
+    stack: list[str],
+    out: SpfAnalysis,
+    hosts: Mapping[str, int | None],
 ) -> str:
     """Evaluate one record; returns its effective all-qualifier. Adds lookups to `out`."""
     terms = record.split()[1:]
@@ -144,6 +167,15 @@ def _walk(
             raise _Stop(SYNTAX, f"{name}: {mechanism} needs a domain ({term!r})")
         if out.lookups > MAX_LOOKUPS:
             raise _Stop(TOO_MANY_LOOKUPS, f"more than {MAX_LOOKUPS} DNS lookups (at {name}: {term})")
+        if mechanism in ("a", "mx", "exists"):
+            key = host_key(mechanism, separator, value, name)
+            if key is not None and hosts.get(key) == 0:
+                out.void_lookups += 1
+                if out.void_lookups > MAX_VOID_LOOKUPS:
+                    raise _Stop(
+                        TOO_MANY_VOID_LOOKUPS,
+                        f"more than {MAX_VOID_LOOKUPS} void DNS lookups (at {name}: {term})",
+                    )
         if mechanism == "include":
             target = value.lower().rstrip(".")
             if "%" in target:
@@ -152,7 +184,7 @@ def _walk(
                 raise _Stop(LOOP, f"include loop: {' → '.join([*stack, target])}")
             out.includes.append(target)
             child = _record_at(target, answers, for_include=True)
-            _walk(target, child, answers, [*stack, target], out)
+            _walk(target, child, answers, [*stack, target], out, hosts)
     if redirect and not has_all:
         out.lookups += 1
         if out.lookups > MAX_LOOKUPS:
@@ -163,17 +195,19 @@ def _walk(
             raise _Stop(LOOP, f"redirect loop: {' → '.join([*stack, redirect])}")
         out.includes.append(redirect)
         child = _record_at(redirect, answers, for_include=True)
-        return _walk(redirect, child, answers, [*stack, redirect], out)
+        return _walk(redirect, child, answers, [*stack, redirect], out, hosts)
     return all_qualifier
 
 
-def analyse(domain: str, answers: Mapping[str, TxtAnswer]) -> SpfAnalysis:
-    """The SPF verdict for `domain` from TXT answers keyed by name (the domain and every include/redirect target).
-    Never raises."""
+def analyse(
+    domain: str, answers: Mapping[str, TxtAnswer], hosts: Mapping[str, int | None] | None = None
+) -> SpfAnalysis:
+    """The SPF verdict for `domain` from TXT answers keyed by name (the domain and every include/redirect target)
+    and, for the void-lookup limit, the record counts of the a/mx/exists terms (`hosts`). Never raises."""
     out = SpfAnalysis(domain=domain)
     try:
         out.record = _record_at(domain, answers, for_include=False)
-        out.all = _walk(domain, out.record, answers, [domain], out)
+        out.all = _walk(domain, out.record, answers, [domain], out, hosts or {})
     except _Stop as stop:
         out.error, out.detail = stop.kind, stop.detail
         if stop.kind == MULTIPLE:
@@ -192,3 +226,16 @@ def targets(record: str) -> list[str]:
                 if value and "%" not in value:
                     found.append(value)
     return found
+
+
+def host_keys(name: str, record: str) -> list[str]:
+    """The "A:<name>" / "MX:<name>" queries one record's a/mx/exists terms make (what retrieval resolves)."""
+    keys = []
+    for term in record.split()[1:]:
+        match = _TERM.match(term)
+        if not match or match.group(2).lower() not in ("a", "mx", "exists"):
+            continue
+        key = host_key(match.group(2).lower(), match.group(3) or "", match.group(4) or "", name)
+        if key is not None and key not in keys:
+            keys.append(key)
+    return keys

@@ -91,7 +91,8 @@ ns1 IN A 127.0.0.1
 ns2 IN A 127.0.0.2
 """
 
-# SPF and DMARC trouble: 12 lookups through includes, an include loop, garbage and two DMARC records.
+# SPF and DMARC trouble: 12 lookups through includes, an include loop, three void lookups, garbage and two DMARC
+# records.
 LOOKUPS = """
 $TTL 300
 {soa}
@@ -100,8 +101,13 @@ $TTL 300
 @ IN MX 10 mx1
 @ IN TXT "v=spf1 include:a.lookups.test include:b.lookups.test -all"
 a IN TXT "v=spf1 a mx ptr exists:x.lookups.test include:c.lookups.test ~all"
+a IN A 127.0.0.1
+a IN MX 10 mx1
 b IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
 c IN TXT "v=spf1 a a a a a -all"
+c IN A 127.0.0.1
+void IN MX 10 mx1
+void IN TXT "v=spf1 a:mx1.lookups.test a:gone1.lookups.test mx:b.lookups.test exists:gone2.lookups.test -all"
 loop IN MX 10 mx1
 loop IN TXT "v=spf1 include:loop2.lookups.test -all"
 loop2 IN TXT "v=spf1 include:loop.lookups.test -all"

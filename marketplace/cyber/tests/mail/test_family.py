@@ -150,6 +150,17 @@ def test_spf_with_too_many_lookups_and_two_dmarc_records(zone_server, servers):
     assert (dmarc.status, dmarc.points, dmarc.evidence["error"]) == (Status.FAIL, 0, "multiple")
 
 
+def test_spf_with_three_void_lookups(zone_server, servers):
+    """a:gone1 (NXDOMAIN), mx:b (a name without MX) and exists:gone2 (NXDOMAIN) are three void lookups; a:mx1
+    answers and is not void (RFC 7208 §4.6.4: more than two is a permerror)."""
+    spf = by_id(mail_family.run("void.lookups.test", context_for(zone_server, servers)))["mail.spf"]
+    assert (spf.status, spf.points, spf.evidence["error"]) == (Status.FAIL, 0, "too_many_void_lookups")
+    assert (spf.evidence["lookups"], spf.evidence["void_lookups"]) == (4, 3)
+    assert spf.evidence["detail"] == (
+        "more than 2 void DNS lookups (at void.lookups.test: exists:gone2.lookups.test)"
+    )
+
+
 def test_spf_include_loop(zone_server, servers):
     spf = by_id(mail_family.run("loop.lookups.test", context_for(zone_server, servers)))["mail.spf"]
     assert (spf.status, spf.points, spf.evidence["error"]) == (Status.FAIL, 0, "loop")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.cyber.checks.mail.spf import TxtAnswer, analyse, targets
+from marketplace.cyber.checks.mail.spf import TxtAnswer, analyse, host_keys, targets
 
 D = "example.test"
 
@@ -100,6 +100,7 @@ def test_evidence_shape():
         "record": "v=spf1 include:a.test -all",
         "all": "-",
         "lookups": 2,
+        "void_lookups": 0,
         "error": "",
         "detail": "",
         "includes": ["a.test"],
@@ -124,4 +125,56 @@ def test_targets():
         "a.test",
         "b.test",
         "c.test",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("record", "hosts", "expected"),
+    [
+        # (void lookups, error); hosts: record counts per query, 0 = NXDOMAIN or no records, None = query failed
+        ("v=spf1 a mx -all", {"A:example.test": 1, "MX:example.test": 2}, (0, "")),
+        ("v=spf1 a mx -all", {"A:example.test": 0, "MX:example.test": 0}, (2, "")),
+        (
+            "v=spf1 a:x.test mx:y.test exists:z.test -all",
+            {"A:x.test": 0, "MX:y.test": 0, "A:z.test": 0},
+            (3, "too_many_void_lookups"),
+        ),
+        (
+            "v=spf1 a:x.test mx:y.test exists:z.test -all",
+            {"A:x.test": 0, "MX:y.test": None, "A:z.test": 0},
+            (2, ""),
+        ),
+        ("v=spf1 a:x.test/24 a:X.test. a:x.test//64 -all", {"A:x.test": 0}, (3, "too_many_void_lookups")),
+        (
+            "v=spf1 a/24 mx/24 exists:%{i}.x.test ip4:192.0.2.1 -all",
+            {"A:example.test": 0, "MX:example.test": 0},
+            (2, ""),
+        ),
+        ("v=spf1 ip4:192.0.2.1 -all", {}, (0, "")),
+    ],
+)
+def test_void_lookups(record, hosts, expected):
+    result = analyse(D, {D: txt(record)}, hosts)
+    assert (result.void_lookups, result.error) == expected
+
+
+def test_void_lookups_count_through_includes():
+    answers = {D: txt("v=spf1 a include:i.test -all"), "i.test": txt("v=spf1 a mx -all")}
+    result = analyse(D, answers, {"A:example.test": 0, "A:i.test": 0, "MX:i.test": 0})
+    assert (result.void_lookups, result.error, result.detail) == (
+        3,
+        "too_many_void_lookups",
+        "more than 2 void DNS lookups (at i.test: mx)",
+    )
+
+
+def test_host_keys():
+    assert host_keys(
+        "d.test", "v=spf1 a A:x.test/24 mx:Y.test. exists:%{i}.z.test exists:w.test mx a:x.test -all"
+    ) == [
+        "A:d.test",
+        "A:x.test",
+        "MX:y.test",
+        "A:w.test",
+        "MX:d.test",
     ]
