@@ -1,5 +1,5 @@
-"""DNS family evaluation: pure, from `DnsEvidence` to CheckResults (internet.nl web-dnssec and the NS/AAAA parts of
-web-ipv6, cyber-privacy.md §A1.3; CAA as RECOMMENDED like internet.nl's `web_caa`).
+"""DNS family evaluation: pure, from `DnsEvidence` to CheckResults (internet.nl web-dnssec and the NS/AAAA/reachability
+parts of web-ipv6, cyber-privacy.md §A1.3; CAA as RECOMMENDED like internet.nl's `web_caa`).
 
 | check_id       | category | level       | points                                                         |
 |----------------|----------|-------------|----------------------------------------------------------------|
@@ -7,7 +7,9 @@ web-ipv6, cyber-privacy.md §A1.3; CAA as RECOMMENDED like internet.nl's `web_ca
 | dns.caa        | DNS      | RECOMMENDED | CAA with issue/issuewild 10 (PASS), none 0 (WARNING)          |
 | dns.ns_count   | DNS      | REQUIRED    | >= 2 name servers 10 (PASS), fewer 0 (FAIL)                    |
 | dns.ns_ipv6    | NETWORK  | REQUIRED    | >= 2 NS with AAAA 10 (PASS), 1 → 2 (FAIL), 0 → 0 (FAIL)        |
-| dns.web_ipv6   | NETWORK  | REQUIRED    | AAAA 10 (PASS), A only 0 (FAIL), no address NOT_TESTED         |
+| dns.web_ipv6   | NETWORK  | REQUIRED    | AAAA reaching every web port IPv4 reaches 10 (PASS); AAAA that  |
+|                |          |             | does not answer 5 (FAIL); A only 0 (FAIL); no address          |
+|                |          |             | NOT_TESTED (internet.nl ws_address + ws_reach)                 |
 
 A lookup that timed out or failed (SERVFAIL, refused, garbage) gives ERROR with 0 points and the rcode in the
 evidence; a target that does not exist (NXDOMAIN) gives ERROR on every check.
@@ -17,10 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace.cyber.checks.base import FULL, LESS, NONE, Category, CheckResult, Level, Status
+from marketplace.cyber.checks.base import FULL, HALF, LESS, NONE, Category, CheckResult, Level, Status
 from marketplace.cyber.checks.dns.chain import BOGUS, INSECURE, SECURE, judge_chain
 from marketplace.cyber.checks.dns.resolver import NOERROR, NXDOMAIN, Lookup
-from marketplace.cyber.checks.dns.retrieve import DnsEvidence
+from marketplace.cyber.checks.dns.retrieve import NO_ROUTE, OPEN, DnsEvidence, WebReach
 
 CHECKS: dict[str, tuple[Category, Level]] = {
     "dns.dnssec": (Category.DNS, Level.REQUIRED),
@@ -126,7 +128,7 @@ def evaluate_web_ipv6(evidence: DnsEvidence) -> CheckResult:
     if not evidence.aaaa.ok:
         return _error("dns.web_ipv6", evidence.aaaa, target, **record)
     if evidence.aaaa.texts:
-        return _result("dns.web_ipv6", Status.PASS, FULL, record, target)
+        return _web_ipv6_reach(evidence.reach, record, target)
     if not evidence.a.ok:
         return _error("dns.web_ipv6", evidence.a, target, **record)
     if evidence.a.texts:
@@ -134,6 +136,44 @@ def evaluate_web_ipv6(evidence: DnsEvidence) -> CheckResult:
     return _result(
         "dns.web_ipv6", Status.NOT_TESTED, NONE, {**record, "reason": "no A or AAAA record"}, target
     )
+
+
+def _web_ipv6_reach(reach: WebReach | None, record: dict[str, Any], target: str) -> CheckResult:
+    """An AAAA record: IPv6 must reach every web port IPv4 reaches (any, for an IPv6-only name). Half the points
+    when the address is published but does not answer; not judged when the scanner itself has no IPv6 route."""
+    if reach is None:
+        return _result("dns.web_ipv6", Status.PASS, FULL, record, target)
+    if reach.refused:
+        return _result("dns.web_ipv6", Status.NOT_TESTED, NONE, {**record, "reason": reach.refused}, target)
+    record = {
+        **record,
+        "reach": {
+            family: {
+                address: {str(port): outcome for port, outcome in ports.items()}
+                for address, ports in found.items()
+            }
+            for family, found in (("ipv4", reach.ipv4), ("ipv6", reach.ipv6))
+        },
+    }
+    outcomes = [outcome for ports in reach.ipv6.values() for outcome in ports.values()]
+    if outcomes and all(outcome == NO_ROUTE for outcome in outcomes):
+        return _result(
+            "dns.web_ipv6",
+            Status.PASS,
+            FULL,
+            {**record, "reason": "the scanner has no IPv6 route: reachability not tested"},
+            target,
+        )
+    ports_v4 = {port for ports in reach.ipv4.values() for port, outcome in ports.items() if outcome == OPEN}
+    missing = []
+    for address, ports in reach.ipv6.items():
+        if ports_v4:
+            missing += [f"[{address}]:{port}" for port in sorted(ports_v4) if ports.get(port) != OPEN]
+        elif not reach.ipv4 and OPEN not in ports.values():
+            missing.append(f"[{address}]")  # an IPv6-only name must answer on some web port
+    if missing:
+        return _result("dns.web_ipv6", Status.FAIL, HALF, {**record, "unreachable": missing}, target)
+    return _result("dns.web_ipv6", Status.PASS, FULL, record, target)
 
 
 def evaluate(evidence: DnsEvidence, now: float | None = None) -> list[CheckResult]:

@@ -6,16 +6,35 @@ Never raises for network trouble: every answer, NXDOMAIN, SERVFAIL or time-out i
 
 from __future__ import annotations
 
+import errno
+import socket
 from dataclasses import dataclass, field
 
 import dns.exception
 import dns.name
 
+from marketplace.cyber.checks import net
 from marketplace.cyber.checks.base import ScanContext
 from marketplace.cyber.checks.dns.chain import ChainData, fetch_chain
 from marketplace.cyber.checks.dns.resolver import ERROR, NOERROR, NXDOMAIN, Lookup, lookup, make_resolver
 
 MAX_NAME_SERVERS = 13  # as many as a referral can carry; more is a misconfiguration we don't chase
+MAX_REACH_ADDRESSES = 2  # IPv6 addresses of the target tried for reachability
+REACH_PORTS = (("https", 443), ("http", 80))
+# connect() outcomes
+OPEN, REFUSED, TIMEOUT, NO_ROUTE, UNREACHABLE = "open", "refused", "timeout", "no_route", "unreachable"
+_NO_ROUTE_ERRNOS = {errno.ENETUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
+
+
+@dataclass(frozen=True)
+class WebReach:
+    """TCP reachability of the target's web ports: the first IPv4 address and up to two IPv6 addresses, port ->
+    outcome (open, refused, timeout, no_route = the scanner itself has no route, unreachable). `refused` is set
+    instead when net.guard refused an address (private/loopback without MPS_ALLOW_PRIVATE_TARGETS)."""
+
+    ipv4: dict[str, dict[int, str]] = field(default_factory=dict)
+    ipv6: dict[str, dict[int, str]] = field(default_factory=dict)
+    refused: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +51,7 @@ class DnsEvidence:
         None  # the first CAA RRset found climbing from the target (RFC 8659 §3), or the last try
     )
     chain: ChainData | None = None
+    reach: WebReach | None = None  # None: not probed (the evaluation then judges the AAAA record alone)
 
 
 def normalise_target(target: str) -> str:
@@ -78,6 +98,42 @@ def find_caa(resolver, name: str) -> Lookup:
     return last
 
 
+def tcp_reach(address: str, port: int, timeout: float) -> str:
+    """One TCP connect to an address net.guard has passed."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    try:
+        sock.connect((address, port))
+        return OPEN
+    except TimeoutError:
+        return TIMEOUT
+    except ConnectionRefusedError:
+        return REFUSED
+    except OSError as exc:
+        return NO_ROUTE if exc.errno in _NO_ROUTE_ERRNOS else UNREACHABLE
+    finally:
+        sock.close()
+
+
+def probe_web_reach(name: str, a: Lookup, aaaa: Lookup, context: ScanContext) -> WebReach | None:
+    """Connect to the web ports over IPv4 and IPv6 (internet.nl's web_ipv6_ws_reach: IPv6 must reach what IPv4
+    reaches). None when the target has no AAAA record."""
+    v6 = aaaa.texts[:MAX_REACH_ADDRESSES]
+    if not v6:
+        return None
+    v4 = a.texts[:1]
+    try:
+        net.guard([*v4, *v6], context, hostname=name)
+    except net.TargetRefused as exc:
+        return WebReach(refused=str(exc))
+    ports = [context.port(service, default) for service, default in REACH_PORTS]
+    return WebReach(
+        ipv4={address: {port: tcp_reach(address, port, context.timeout) for port in ports} for address in v4},
+        ipv6={address: {port: tcp_reach(address, port, context.timeout) for port in ports} for address in v6},
+    )
+
+
 def retrieve(target: str, context: ScanContext) -> DnsEvidence:
     name = normalise_target(target)
     resolver = make_resolver(context)
@@ -92,4 +148,5 @@ def retrieve(target: str, context: ScanContext) -> DnsEvidence:
             ns_addresses[host] = {rdtype: lookup(resolver, host, rdtype) for rdtype in ("A", "AAAA")}
     caa = find_caa(resolver, name)
     chain = fetch_chain(make_resolver(context, dnssec=True), name, context.trust_anchors)
-    return DnsEvidence(name, a, aaaa, zone, ns, ns_addresses, caa, chain)
+    reach = probe_web_reach(name, a, aaaa, context)
+    return DnsEvidence(name, a, aaaa, zone, ns, ns_addresses, caa, chain, reach)

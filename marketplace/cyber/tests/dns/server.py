@@ -183,6 +183,30 @@ def silent_port() -> Iterator[int]:
         udp.close()
 
 
+@contextmanager
+def closed_web_port() -> Iterator[int]:
+    """A TCP port bound but not listening on both 127.0.0.1 and ::1: every connect there is refused, so the web
+    reachability probe sees neither family answer (deterministic whatever else runs on the machine)."""
+    for _ in range(50):
+        v6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        v6.bind(("::1", 0))
+        port = v6.getsockname()[1]
+        v4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            v4.bind(("127.0.0.1", port))
+        except OSError:
+            v4.close()
+            v6.close()
+            continue
+        try:
+            yield port
+        finally:
+            v4.close()
+            v6.close()
+        return
+    raise RuntimeError("no port free on both 127.0.0.1 and ::1")
+
+
 # --- pytest fixtures (imported by the dns and mail conftest modules) -----------------------------------------
 
 
@@ -191,9 +215,11 @@ class ZoneServer:
     zones: ZoneSet
     port: int
     anchors: tuple[str, ...]
+    web_port: int = 9  # closed_web_port() in the fixture
 
     def context(self, **overrides) -> ScanContext:
         values = {
+            "ports": {"https": self.web_port, "http": self.web_port},
             "nameservers": ("127.0.0.1",),
             "dns_port": self.port,
             "trust_anchors": self.anchors,
@@ -210,8 +236,8 @@ def dns_zones() -> Iterator[ZoneServer]:
     from marketplace.cyber.tests.dns import zones
 
     zone_set, anchors = zones.build()
-    with serve(zone_set) as port:
-        yield ZoneServer(zone_set, port, anchors)
+    with serve(zone_set) as port, closed_web_port() as web_port:
+        yield ZoneServer(zone_set, port, anchors, web_port)
 
 
 @pytest.fixture

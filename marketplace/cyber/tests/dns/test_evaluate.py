@@ -16,7 +16,7 @@ from marketplace.cyber.checks.dns.evaluate import (
     resolved_records,
 )
 from marketplace.cyber.checks.dns.resolver import Lookup
-from marketplace.cyber.checks.dns.retrieve import DnsEvidence, normalise_target
+from marketplace.cyber.checks.dns.retrieve import DnsEvidence, WebReach, normalise_target
 
 T = "example.test"
 
@@ -106,6 +106,70 @@ def test_web_ipv6(a, aaaa, status, points):
     assert (result.status, result.points, result.level) == (status, points, Level.REQUIRED)
     assert result.evidence["A"] == a
     assert result.evidence["AAAA"] == aaaa
+
+
+V4, V6A, V6B = "192.0.2.1", "2001:db8::1", "2001:db8::2"
+
+
+@pytest.mark.parametrize(
+    ("ipv4", "ipv6", "status", "points", "unreachable"),
+    [
+        # IPv6 answers on every port IPv4 answers on
+        ({V4: {443: "open", 80: "open"}}, {V6A: {443: "open", 80: "open"}}, Status.PASS, 10, None),
+        ({V4: {443: "open", 80: "refused"}}, {V6A: {443: "open", 80: "timeout"}}, Status.PASS, 10, None),
+        # the AAAA is published but does not answer where IPv4 does: half
+        (
+            {V4: {443: "open", 80: "open"}},
+            {V6A: {443: "open", 80: "refused"}},
+            Status.FAIL,
+            5,
+            [f"[{V6A}]:80"],
+        ),
+        (
+            {V4: {443: "open", 80: "refused"}},
+            {V6A: {443: "open", 80: "open"}, V6B: {443: "timeout", 80: "open"}},
+            Status.FAIL,
+            5,
+            [f"[{V6B}]:443"],
+        ),
+        # no web service over IPv4 either: nothing to require
+        (
+            {V4: {443: "refused", 80: "refused"}},
+            {V6A: {443: "refused", 80: "refused"}},
+            Status.PASS,
+            10,
+            None,
+        ),
+        # IPv6-only: some web port must answer
+        ({}, {V6A: {443: "refused", 80: "open"}}, Status.PASS, 10, None),
+        ({}, {V6A: {443: "refused", 80: "timeout"}}, Status.FAIL, 5, [f"[{V6A}]"]),
+        # the scanner has no IPv6 route: not held against the target
+        ({V4: {443: "open", 80: "open"}}, {V6A: {443: "no_route", 80: "no_route"}}, Status.PASS, 10, None),
+        (
+            {V4: {443: "open", 80: "open"}},
+            {V6A: {443: "no_route", 80: "unreachable"}},
+            Status.FAIL,
+            5,
+            [f"[{V6A}]:80", f"[{V6A}]:443"],
+        ),
+    ],
+)
+def test_web_ipv6_reachability(ipv4, ipv6, status, points, unreachable):
+    result = evaluate_web_ipv6(evidence(reach=WebReach(ipv4=ipv4, ipv6=ipv6)))
+    assert (result.status, result.points) == (status, points)
+    assert result.evidence.get("unreachable") == unreachable
+    assert result.evidence["reach"]["ipv6"] == {
+        address: {str(port): outcome for port, outcome in ports.items()} for address, ports in ipv6.items()
+    }
+
+
+def test_web_ipv6_refused_address_is_not_tested():
+    result = evaluate_web_ipv6(evidence(reach=WebReach(refused="x resolves to non-public address ::1")))
+    assert (result.status, result.points, result.evidence["reason"]) == (
+        Status.NOT_TESTED,
+        0,
+        "x resolves to non-public address ::1",
+    )
 
 
 def test_web_ipv6_timeout_is_error():

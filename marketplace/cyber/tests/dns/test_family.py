@@ -4,6 +4,7 @@ against the test anchor, name servers, CAA, IPv6; SERVFAIL, time-out and NXDOMAI
 from __future__ import annotations
 
 import json
+import socket
 import time
 
 import dns.dnssec
@@ -56,6 +57,10 @@ def test_good_domain(zone_server):
         "AAAA": ["::1"],
         "MX": [],
         "NS": ["ns1.good.test", "ns2.good.test"],
+    }
+    assert by_id["dns.web_ipv6"].evidence["reach"] == {
+        "ipv4": {"127.0.0.1": {str(port): "refused" for port in {zone_server.web_port}}},
+        "ipv6": {"::1": {str(port): "refused" for port in {zone_server.web_port}}},
     }
     assert sum(r.points_lost for r in results) == 0
     json.dumps([r.as_dict() for r in results])  # evidence is stored as JSON
@@ -193,3 +198,38 @@ def test_timeout_gives_errors_quickly():
 @pytest.mark.parametrize("target", ["good.test", "GOOD.test.", "https://good.test/"])
 def test_target_forms(zone_server, target):
     assert dns_family.run(target, zone_server.context())[0].target == "good.test"
+
+
+@pytest.fixture
+def web_listeners():
+    """A TCP listener on 127.0.0.1 and, optionally, the same port on ::1 (loopback only)."""
+    opened = []
+
+    def start(*, ipv6: bool) -> int:
+        v4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        v4.bind(("127.0.0.1", 0))
+        v4.listen(8)
+        opened.append(v4)
+        port = v4.getsockname()[1]
+        if ipv6:
+            v6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+            v6.bind(("::1", port))
+            v6.listen(8)
+            opened.append(v6)
+        return port
+
+    yield start
+    for sock in opened:
+        sock.close()
+
+
+@pytest.mark.parametrize(("ipv6", "status", "points"), [(True, "pass", 10), (False, "fail", 5)])
+def test_web_ipv6_reachability_over_loopback(zone_server, web_listeners, ipv6, status, points):
+    """good.test has A 127.0.0.1 and AAAA ::1: the web port must answer over IPv6 as it does over IPv4."""
+    port = web_listeners(ipv6=ipv6)
+    results = dns_family.run("good.test", zone_server.context(ports={"https": port, "http": port}))
+    web = {r.check_id: r for r in results}["dns.web_ipv6"]
+    assert (str(web.status), web.points) == (status, points)
+    assert web.evidence["reach"]["ipv4"] == {"127.0.0.1": {str(port): "open"}}
+    assert web.evidence["reach"]["ipv6"] == {"::1": {str(port): "open" if ipv6 else "refused"}}
+    assert web.evidence.get("unreachable") == (None if ipv6 else [f"[::1]:{port}"])
