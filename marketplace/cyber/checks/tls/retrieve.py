@@ -16,6 +16,7 @@ import ssl
 from dataclasses import replace
 from pathlib import Path
 
+from nassl.ssl_client import ClientCertificateRequested
 from sslyze import (
     CertificateInfoExtraArgument,
     ProtocolWithOpportunisticTlsEnum,
@@ -25,7 +26,10 @@ from sslyze import (
     ServerNetworkConfiguration,
     ServerNetworkLocation,
     ServerScanRequest,
+    TlsVersionEnum,
 )
+from sslyze.connection_helpers.tls_connection import SslConnection
+from sslyze.errors import ServerRejectedTlsHandshake, ServerTlsConfigurationNotSupported, TlsHandshakeTimedOut
 
 from marketplace.cyber.checks import net
 from marketplace.cyber.checks.base import ScanContext
@@ -60,6 +64,22 @@ _WEB_ONLY_COMMANDS = {ScanCommand.TLS_1_3_EARLY_DATA}
 
 _STARTTLS = {"smtp": ProtocolWithOpportunisticTlsEnum.SMTP}
 
+# Legacy versions are first probed with one handshake each (every cipher suite offered, then smaller lists in case a
+# server chokes on a large ClientHello); only a version the server accepts gets sslyze's one-handshake-per-suite
+# enumeration (121 suites for SSL 3.0, TLS 1.0 and 1.1). A version all probes are refused for is recorded as
+# accepting no suites, exactly what the enumeration would have found. TLS 1.2 and 1.3 are always enumerated.
+LEGACY_VERSIONS = {
+    "SSLv2": TlsVersionEnum.SSL_2_0,
+    "SSLv3": TlsVersionEnum.SSL_3_0,
+    "TLSv1.0": TlsVersionEnum.TLS_1_0,
+    "TLSv1.1": TlsVersionEnum.TLS_1_1,
+}
+PROBE_CIPHER_LISTS = (
+    "ALL:COMPLEMENTOFALL",
+    "HIGH:MEDIUM:-aNULL:-eNULL",
+    "LOW:EXP:3DES:RC4:aNULL:eNULL:@SECLEVEL=0",
+)
+
 
 def retrieve(host: str, port: int, context: ScanContext, *, starttls: str | None = None) -> list[TlsEvidence]:
     """Scan every permitted address of `host` (at most MAX_ADDRESSES) on `port`; one TlsEvidence per address.
@@ -91,7 +111,17 @@ def retrieve(host: str, port: int, context: ScanContext, *, starttls: str | None
             )
         ]
     addresses = _pick_addresses(addresses)
-    requests = [_request(host, port, address, context, starttls=starttls) for address in addresses]
+    requests = []
+    refused_versions: dict[str, list[str]] = {}
+    for address in addresses:
+        request = _request(host, port, address, context, starttls=starttls)
+        refused_versions[address] = [
+            version
+            for version, tls_version in LEGACY_VERSIONS.items()
+            if accepts_version(request, tls_version) is False
+        ]
+        skipped = {PROTOCOL_COMMANDS[version] for version in refused_versions[address]}
+        requests.append(replace(request, scan_commands=request.scan_commands - skipped))
     # Mail servers throttle parallel connections (internet.nl uses one per IP for mail): be gentler there.
     scanner = Scanner(per_server_concurrent_connections_limit=2 if starttls else 4)
     scanner.queue_scans(requests)
@@ -121,8 +151,43 @@ def retrieve(host: str, port: int, context: ScanContext, *, starttls: str | None
                 error=ERROR_TIMEOUT,
                 error_detail=f"no answer to a TLS handshake within {context.timeout} s",
             )
+        if not evidence.error and refused_versions.get(address):
+            found = {**evidence.protocols, **dict.fromkeys(refused_versions[address], ())}
+            evidence = replace(evidence, protocols={v: found[v] for v in PROTOCOL_COMMANDS if v in found})
         by_address[address] = evidence
     return [by_address[address] for address in addresses if address in by_address]
+
+
+def accepts_version(request: ServerScanRequest, tls_version: TlsVersionEnum) -> bool | None:
+    """Whether the server completes a handshake at `tls_version` with any cipher suite: True, False (every probe
+    refused), or None when the connection itself failed (then the full enumeration decides)."""
+    for cipher_list in PROBE_CIPHER_LISTS:
+        connection = SslConnection(
+            server_location=request.server_location,
+            network_configuration=request.network_configuration,
+            tls_version=tls_version,
+            should_ignore_client_auth=True,
+            should_use_legacy_openssl=True,
+        )
+        try:
+            connection.ssl_client.set_cipher_list(cipher_list)
+        except (
+            Exception
+        ):  # nassl refuses a list none of whose suites this OpenSSL build knows for the version
+            connection.close()
+            continue
+        try:
+            connection.connect(should_retry_connection=False)
+            return True
+        except (ServerTlsConfigurationNotSupported, ClientCertificateRequested):
+            return True  # the server accepted the version; only the client side objected
+        except (ServerRejectedTlsHandshake, TlsHandshakeTimedOut):
+            continue
+        except Exception:
+            return None
+        finally:
+            connection.close()
+    return False
 
 
 def probe_handshake(address: str, port: int, context: ScanContext) -> str | None:

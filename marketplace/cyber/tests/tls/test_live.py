@@ -254,3 +254,28 @@ def test_smtp_without_starttls_is_an_error(ca):
 def test_unknown_starttls_protocol_is_a_programming_error(ca):
     with pytest.raises(ValueError, match="unsupported STARTTLS protocol 'imap'"):
         run_endpoint("mx.example.test", 143, context_for(ca), starttls="imap")
+
+
+@pytest.mark.parametrize(
+    ("minimum", "ciphers", "expected"),
+    [
+        (ssl.TLSVersion.TLSv1_2, None, {"SSLv2": False, "SSLv3": False, "TLSv1.0": False, "TLSv1.1": False}),
+        (
+            ssl.TLSVersion.TLSv1,
+            "ECDHE+AESGCM:ECDHE+AES:!AESCCM:@SECLEVEL=0",
+            {"SSLv2": False, "SSLv3": False, "TLSv1.0": True, "TLSv1.1": True},
+        ),
+    ],
+)
+def test_legacy_versions_are_probed_before_enumeration(ca, minimum, ciphers, expected):
+    """One handshake per legacy version decides whether sslyze enumerates its 121 suites."""
+    from marketplace.cyber.checks.tls.retrieve import LEGACY_VERSIONS, _request, accepts_version
+
+    issued = ca.issue(HOST, key="ec", label=f"probe-{minimum.name}")
+    context = context_for(ca)
+    with serve(tls_context(issued.cert_path, issued.key_path, minimum=minimum, ciphers=ciphers)) as server:
+        request = _request(HOST, server.port, "127.0.0.1", context, starttls=None)
+        found = {version: accepts_version(request, tls) for version, tls in LEGACY_VERSIONS.items()}
+    assert found == expected
+    request = _request(HOST, closed_port(), "127.0.0.1", context, starttls=None)
+    assert accepts_version(request, LEGACY_VERSIONS["TLSv1.0"]) is None  # no connection: enumerate anyway
