@@ -115,7 +115,7 @@ def to_evidence(
     for version, command in PROTOCOL_COMMANDS.items():
         suites = completed(command.value)
         if suites is not None:
-            protocols[version] = tuple(_suite(accepted) for accepted in suites.accepted_cipher_suites)
+            protocols[version] = tuple(accepted_suite(accepted) for accepted in suites.accepted_cipher_suites)
 
     values: dict[str, Any] = {}
     if (curves := completed("elliptic_curves")) is not None:
@@ -145,7 +145,7 @@ def to_evidence(
     )
 
 
-def _suite(accepted: Any) -> AcceptedSuite:
+def accepted_suite(accepted: Any) -> AcceptedSuite:
     suite = accepted.cipher_suite
     key = accepted.ephemeral_key
     kex = curve = group = None

@@ -33,7 +33,8 @@ from sslyze.errors import ServerRejectedTlsHandshake, ServerTlsConfigurationNotS
 
 from marketplace.cyber.checks import net
 from marketplace.cyber.checks.base import ScanContext
-from marketplace.cyber.checks.tls.convert import PROTOCOL_COMMANDS, to_evidence
+from marketplace.cyber.checks.tls.convert import PROTOCOL_COMMANDS, accepted_suite, to_evidence
+from marketplace.cyber.checks.tls.enumerate import ELIMINATED_VERSIONS, enumerate_suites
 from marketplace.cyber.checks.tls.evidence import (
     ERROR_NOT_TLS,
     ERROR_REFUSED,
@@ -42,6 +43,7 @@ from marketplace.cyber.checks.tls.evidence import (
     ERROR_TARGET_REFUSED,
     ERROR_TIMEOUT,
     ERROR_UNREACHABLE,
+    AcceptedSuite,
     TlsEvidence,
 )
 
@@ -64,16 +66,9 @@ _WEB_ONLY_COMMANDS = {ScanCommand.TLS_1_3_EARLY_DATA}
 
 _STARTTLS = {"smtp": ProtocolWithOpportunisticTlsEnum.SMTP}
 
-# Legacy versions are first probed with one handshake each (every cipher suite offered, then smaller lists in case a
-# server chokes on a large ClientHello); only a version the server accepts gets sslyze's one-handshake-per-suite
-# enumeration (121 suites for SSL 3.0, TLS 1.0 and 1.1). A version all probes are refused for is recorded as
-# accepting no suites, exactly what the enumeration would have found. TLS 1.2 and 1.3 are always enumerated.
-LEGACY_VERSIONS = {
-    "SSLv2": TlsVersionEnum.SSL_2_0,
-    "SSLv3": TlsVersionEnum.SSL_3_0,
-    "TLSv1.0": TlsVersionEnum.TLS_1_0,
-    "TLSv1.1": TlsVersionEnum.TLS_1_1,
-}
+# Before sslyze runs, SSL 2.0 is probed with one handshake and SSL 3.0 to TLS 1.2 are enumerated by elimination
+# (enumerate.py): a handful of handshakes instead of sslyze's one per suite (533 per endpoint). sslyze then runs
+# everything else, and the cipher-suite scans of any version the fast way could not settle.
 PROBE_CIPHER_LISTS = (
     "ALL:COMPLEMENTOFALL",
     "HIGH:MEDIUM:-aNULL:-eNULL",
@@ -112,15 +107,11 @@ def retrieve(host: str, port: int, context: ScanContext, *, starttls: str | None
         ]
     addresses = _pick_addresses(addresses)
     requests = []
-    refused_versions: dict[str, list[str]] = {}
+    settled: dict[str, dict[str, tuple[AcceptedSuite, ...]]] = {}
     for address in addresses:
         request = _request(host, port, address, context, starttls=starttls)
-        refused_versions[address] = [
-            version
-            for version, tls_version in LEGACY_VERSIONS.items()
-            if accepts_version(request, tls_version) is False
-        ]
-        skipped = {PROTOCOL_COMMANDS[version] for version in refused_versions[address]}
+        settled[address] = settle_protocols(request)
+        skipped = {PROTOCOL_COMMANDS[version] for version in settled[address]}
         requests.append(replace(request, scan_commands=request.scan_commands - skipped))
     # Mail servers throttle parallel connections (internet.nl uses one per IP for mail): be gentler there.
     scanner = Scanner(per_server_concurrent_connections_limit=2 if starttls else 4)
@@ -151,11 +142,28 @@ def retrieve(host: str, port: int, context: ScanContext, *, starttls: str | None
                 error=ERROR_TIMEOUT,
                 error_detail=f"no answer to a TLS handshake within {context.timeout} s",
             )
-        if not evidence.error and refused_versions.get(address):
-            found = {**evidence.protocols, **dict.fromkeys(refused_versions[address], ())}
+        if not evidence.error and settled.get(address):
+            found = {**evidence.protocols, **settled[address]}
             evidence = replace(evidence, protocols={v: found[v] for v in PROTOCOL_COMMANDS if v in found})
         by_address[address] = evidence
     return [by_address[address] for address in addresses if address in by_address]
+
+
+def settle_protocols(request: ServerScanRequest) -> dict[str, tuple[AcceptedSuite, ...]]:
+    """The accepted suites of every version settled without sslyze's per-suite scan: SSL 2.0 when refused (one
+    probe), SSL 3.0 to TLS 1.2 by elimination. Stops at the first connection trouble (sslyze then reports it)."""
+    settled: dict[str, tuple[AcceptedSuite, ...]] = {}
+    sslv2 = accepts_version(request, TlsVersionEnum.SSL_2_0)
+    if sslv2 is None:
+        return settled
+    if sslv2 is False:
+        settled["SSLv2"] = ()
+    for version, tls_version in ELIMINATED_VERSIONS.items():
+        accepted = enumerate_suites(request, tls_version)
+        if accepted is None:
+            break
+        settled[version] = tuple(accepted_suite(item) for item in accepted)
+    return settled
 
 
 def accepts_version(request: ServerScanRequest, tls_version: TlsVersionEnum) -> bool | None:

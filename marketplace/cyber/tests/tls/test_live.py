@@ -257,25 +257,40 @@ def test_unknown_starttls_protocol_is_a_programming_error(ca):
 
 
 @pytest.mark.parametrize(
-    ("minimum", "ciphers", "expected"),
+    ("minimum", "ciphers"),
     [
-        (ssl.TLSVersion.TLSv1_2, None, {"SSLv2": False, "SSLv3": False, "TLSv1.0": False, "TLSv1.1": False}),
-        (
-            ssl.TLSVersion.TLSv1,
-            "ECDHE+AESGCM:ECDHE+AES:!AESCCM:@SECLEVEL=0",
-            {"SSLv2": False, "SSLv3": False, "TLSv1.0": True, "TLSv1.1": True},
-        ),
+        (ssl.TLSVersion.TLSv1_2, "ECDHE+AESGCM:ECDHE+CHACHA20"),
+        (ssl.TLSVersion.TLSv1, "ECDHE+AESGCM:ECDHE+AES:!AESCCM:@SECLEVEL=0"),
+        (ssl.TLSVersion.TLSv1_2, "ECDHE+AESGCM:DHE+AESGCM:AES256-SHA:@SECLEVEL=0"),
     ],
 )
-def test_legacy_versions_are_probed_before_enumeration(ca, minimum, ciphers, expected):
-    """One handshake per legacy version decides whether sslyze enumerates its 121 suites."""
-    from marketplace.cyber.checks.tls.retrieve import LEGACY_VERSIONS, _request, accepts_version
+def test_elimination_finds_what_sslyze_finds(ca, minimum, ciphers):
+    """Suites settled by elimination (a few handshakes) equal sslyze's one-handshake-per-suite scan of the same
+    server, version by version, including the ephemeral key sizes."""
+    from sslyze import Scanner
 
-    issued = ca.issue(HOST, key="ec", label=f"probe-{minimum.name}")
+    from marketplace.cyber.checks.tls.convert import PROTOCOL_COMMANDS, accepted_suite
+    from marketplace.cyber.checks.tls.retrieve import _request, settle_protocols
+
+    issued = ca.issue(HOST, key="ec", label=f"elim-{minimum.name}-{len(ciphers)}")
     context = context_for(ca)
     with serve(tls_context(issued.cert_path, issued.key_path, minimum=minimum, ciphers=ciphers)) as server:
         request = _request(HOST, server.port, "127.0.0.1", context, starttls=None)
-        found = {version: accepts_version(request, tls) for version, tls in LEGACY_VERSIONS.items()}
-    assert found == expected
-    request = _request(HOST, closed_port(), "127.0.0.1", context, starttls=None)
-    assert accepts_version(request, LEGACY_VERSIONS["TLSv1.0"]) is None  # no connection: enumerate anyway
+        settled = settle_protocols(request)
+        scanner = Scanner()
+        scanner.queue_scans([request])
+        [result] = list(scanner.get_results())
+    assert sorted(settled) == ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"]
+    attempts = result.scan_result
+    for version in settled:
+        full = getattr(attempts, PROTOCOL_COMMANDS[version].value).result
+        assert settled[version] == tuple(accepted_suite(a) for a in full.accepted_cipher_suites), version
+    assert settled["TLSv1.2"]  # the server does accept some
+    assert bool(settled["TLSv1.0"]) is (minimum == ssl.TLSVersion.TLSv1)
+
+
+def test_settling_stops_at_connection_trouble(ca):
+    from marketplace.cyber.checks.tls.retrieve import _request, settle_protocols
+
+    request = _request(HOST, closed_port(), "127.0.0.1", context_for(ca), starttls=None)
+    assert settle_protocols(request) == {}  # sslyze's own connectivity check then reports the refused port
