@@ -181,6 +181,17 @@ _TEXTS: dict[str, tuple[Promise, Promise, Promise]] = {
             "Mozillas «intermediate»-oppsett er et godt utgangspunkt."
         ),
     ),
+    "tls.cipher_order": (
+        _("Serverens rekkefølge for chifferserier"),
+        _(
+            "Når serveren også godtar svakere chifferserier, må den selv velge en god serie, ellers kan en klient "
+            "(eller en angriper i mellom) få den til å bruke en svak."
+        ),
+        _(
+            "Slå på at serveren bestemmer rekkefølgen (for eksempel ssl_prefer_server_ciphers on i nginx, "
+            "SSLHonorCipherOrder on i Apache) og sett de sterkeste seriene først – eller fjern de svake."
+        ),
+    ),
     "tls.key_exchange": (
         _("Nøkkelutveksling"),
         _(

@@ -53,6 +53,7 @@ BRIEF_CHECK_IDS = [
 
 # Produced by the TLS family besides the brief's list (checks/tls/evaluate.py).
 EXTRA_CHECK_IDS = (
+    "tls.cipher_order",
     "tls.extended_master_secret",
     "tls.zero_rtt",
     "web.software",
@@ -64,7 +65,7 @@ EXTRA_CHECK_IDS = (
 
 def test_every_listed_check_has_an_explanation():
     assert sorted(explanations.CHECK_IDS) == sorted(BRIEF_CHECK_IDS + list(EXTRA_CHECK_IDS))
-    assert len(explanations.CHECK_IDS) == 45
+    assert len(explanations.CHECK_IDS) == 46
 
 
 def test_every_web_check_has_an_explanation():

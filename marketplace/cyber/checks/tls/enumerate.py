@@ -112,3 +112,26 @@ def enumerate_suites(
                 remaining = [s for s in remaining if s.openssl_name != name]
     accepted.sort(key=lambda item: item.cipher_suite.name, reverse=True)
     return accepted
+
+
+def first_choice(
+    request: ServerScanRequest, tls_version: TlsVersionEnum, offer: list[CipherSuiteAcceptedByServer]
+) -> str | None:
+    """The RFC name of the suite the server picks when offered `offer` in that order (worst first, from the
+    caller), or None when it cannot be told (suites that need both of nassl's OpenSSL builds, a failed handshake)."""
+    suites = [item.cipher_suite for item in offer]
+    if tls_version == TlsVersionEnum.TLS_1_2:
+        legacy_names = _legacy_tls12_names()
+        if all(s.openssl_name in legacy_names for s in suites):
+            legacy = True
+        elif not any(s.openssl_name in legacy_names for s in suites):
+            legacy = False
+        else:
+            return None
+    else:
+        legacy = True
+    outcome = _handshake(request, tls_version, legacy, suites)
+    if outcome is None or outcome == _REFUSED:
+        return None
+    name = outcome[0]
+    return next((s.name for s in suites if s.openssl_name == name), None)

@@ -6,6 +6,7 @@ Check ids (after the prefix, `tls` for the web family, `mail.starttls_tls` for t
 |---|---|---|
 | protocols | required | NCSC versions: insufficient -> FAIL 0, phase-out -> WARNING 5, else PASS 10 |
 | ciphers | required | NCSC suites: insufficient -> FAIL, phase-out -> WARNING (full points) |
+| cipher_order | required | with weak and strong suites in one version, the server picks a strong one when the weak are offered first |
 | key_exchange | required | forward secrecy offered; DH groups (only ffdhe3072+ are phase-out) and ECDH curves negotiated |
 | curves | required | the ECDH groups the server accepts (NOT_TESTED without ECDH) |
 | compression | required | TLS compression (CRIME) -> FAIL |
@@ -59,6 +60,7 @@ __all__ = [
     "check_certificate_name",
     "check_certificate_signature",
     "check_certificate_trust",
+    "check_cipher_order",
     "check_ocsp_stapling",
     "days_left",
     "error_results",
@@ -70,6 +72,7 @@ __all__ = [
 WEB_CHECKS = (
     "protocols",
     "ciphers",
+    "cipher_order",
     "key_exchange",
     "curves",
     "compression",
@@ -134,6 +137,38 @@ def check_ciphers(ev: TlsEvidence) -> Outcome:
         return Status.ERROR, NONE, {}
     status, points = by_level(level for _, level in pairs)
     return status, points, {"suites": grouped(pairs)}
+
+
+def check_cipher_order(ev: TlsEvidence) -> Outcome:
+    """internet.nl tls_cipher_order: where a version accepts both weak (phase-out or insufficient) and good or
+    sufficient suites, the server must choose a good or sufficient one even when the client offers the weak ones
+    first. A version with suites of one kind only (and TLS 1.3, whose suites are all good or sufficient) passes."""
+    if not ev.accepted_suites:
+        return Status.ERROR, NONE, {}
+    versions: dict[str, Any] = {}
+    bad = untested = False
+    for version, suites in ev.protocols.items():
+        levels = {ncsc.cipher_level(suite.name) for suite in suites}
+        weak = levels & {ncsc.Level.PHASE_OUT, ncsc.Level.INSUFFICIENT}
+        if not weak or not levels - weak:
+            continue
+        choice = ev.cipher_order.get(version)
+        if choice is None:
+            untested = True
+            versions[version] = {"first_choice": None}
+            continue
+        level = ncsc.cipher_level(choice)
+        versions[version] = {"first_choice": choice, "level": level.label}
+        bad = bad or level in (ncsc.Level.PHASE_OUT, ncsc.Level.INSUFFICIENT)
+    if bad:
+        return Status.FAIL, NONE, {"versions": versions}
+    if untested:
+        return (
+            Status.NOT_TESTED,
+            NONE,
+            {"versions": versions, "reason": "the server's choice could not be read"},
+        )
+    return Status.PASS, FULL, {"versions": versions}
 
 
 def check_key_exchange(ev: TlsEvidence) -> Outcome:
@@ -272,6 +307,7 @@ def evaluate(
     outcomes: dict[str, Outcome] = {
         "protocols": check_protocols(evidence),
         "ciphers": check_ciphers(evidence),
+        "cipher_order": check_cipher_order(evidence),
         "key_exchange": check_key_exchange(evidence),
         "curves": check_curves(evidence),
         "compression": check_compression(evidence),

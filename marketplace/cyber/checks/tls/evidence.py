@@ -120,6 +120,9 @@ class TlsEvidence:
     # protocol version ("SSLv2" ... "TLSv1.3") -> accepted suites; a version whose probe failed is absent and named
     # in command_errors; a version probed with no accepted suite maps to ().
     protocols: dict[str, tuple[AcceptedSuite, ...]] = field(default_factory=dict)
+    # version -> the suite the server chose when offered its accepted suites worst first; only for versions that
+    # accept both phase-out-or-worse and good-or-sufficient suites (elsewhere the order cannot matter).
+    cipher_order: dict[str, str | None] = field(default_factory=dict)
     supports_ecdh: bool | None = None
     curves: tuple[str, ...] | None = None  # ECDH groups the server accepts
     compression: bool | None = None

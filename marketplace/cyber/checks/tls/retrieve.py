@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import socket
 import ssl
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nassl.ssl_client import ClientCertificateRequested
@@ -33,8 +33,9 @@ from sslyze.errors import ServerRejectedTlsHandshake, ServerTlsConfigurationNotS
 
 from marketplace.cyber.checks import net
 from marketplace.cyber.checks.base import ScanContext
+from marketplace.cyber.checks.tls import ncsc
 from marketplace.cyber.checks.tls.convert import PROTOCOL_COMMANDS, accepted_suite, to_evidence
-from marketplace.cyber.checks.tls.enumerate import ELIMINATED_VERSIONS, enumerate_suites
+from marketplace.cyber.checks.tls.enumerate import ELIMINATED_VERSIONS, enumerate_suites, first_choice
 from marketplace.cyber.checks.tls.evidence import (
     ERROR_NOT_TLS,
     ERROR_REFUSED,
@@ -69,6 +70,7 @@ _STARTTLS = {"smtp": ProtocolWithOpportunisticTlsEnum.SMTP}
 # Before sslyze runs, SSL 2.0 is probed with one handshake and SSL 3.0 to TLS 1.2 are enumerated by elimination
 # (enumerate.py): a handful of handshakes instead of sslyze's one per suite (533 per endpoint). sslyze then runs
 # everything else, and the cipher-suite scans of any version the fast way could not settle.
+WEAK_LEVELS = frozenset({ncsc.Level.PHASE_OUT, ncsc.Level.INSUFFICIENT})
 PROBE_CIPHER_LISTS = (
     "ALL:COMPLEMENTOFALL",
     "HIGH:MEDIUM:-aNULL:-eNULL",
@@ -107,11 +109,11 @@ def retrieve(host: str, port: int, context: ScanContext, *, starttls: str | None
         ]
     addresses = _pick_addresses(addresses)
     requests = []
-    settled: dict[str, dict[str, tuple[AcceptedSuite, ...]]] = {}
+    settled: dict[str, Settled] = {}
     for address in addresses:
         request = _request(host, port, address, context, starttls=starttls)
         settled[address] = settle_protocols(request)
-        skipped = {PROTOCOL_COMMANDS[version] for version in settled[address]}
+        skipped = {PROTOCOL_COMMANDS[version] for version in settled[address].protocols}
         requests.append(replace(request, scan_commands=request.scan_commands - skipped))
     # Mail servers throttle parallel connections (internet.nl uses one per IP for mail): be gentler there.
     scanner = Scanner(per_server_concurrent_connections_limit=2 if starttls else 4)
@@ -142,27 +144,45 @@ def retrieve(host: str, port: int, context: ScanContext, *, starttls: str | None
                 error=ERROR_TIMEOUT,
                 error_detail=f"no answer to a TLS handshake within {context.timeout} s",
             )
-        if not evidence.error and settled.get(address):
-            found = {**evidence.protocols, **settled[address]}
-            evidence = replace(evidence, protocols={v: found[v] for v in PROTOCOL_COMMANDS if v in found})
+        if not evidence.error and address in settled:
+            found = {**evidence.protocols, **settled[address].protocols}
+            evidence = replace(
+                evidence,
+                protocols={v: found[v] for v in PROTOCOL_COMMANDS if v in found},
+                cipher_order=dict(settled[address].cipher_order),
+            )
         by_address[address] = evidence
     return [by_address[address] for address in addresses if address in by_address]
 
 
-def settle_protocols(request: ServerScanRequest) -> dict[str, tuple[AcceptedSuite, ...]]:
+@dataclass
+class Settled:
+    """What was settled before sslyze: accepted suites per version, and the server's choice per mixed version."""
+
+    protocols: dict[str, tuple[AcceptedSuite, ...]] = field(default_factory=dict)
+    cipher_order: dict[str, str | None] = field(default_factory=dict)
+
+
+def settle_protocols(request: ServerScanRequest) -> Settled:
     """The accepted suites of every version settled without sslyze's per-suite scan: SSL 2.0 when refused (one
-    probe), SSL 3.0 to TLS 1.2 by elimination. Stops at the first connection trouble (sslyze then reports it)."""
-    settled: dict[str, tuple[AcceptedSuite, ...]] = {}
+    probe), SSL 3.0 to TLS 1.2 by elimination, and for a version that accepts both weak (phase-out or worse) and
+    good-or-sufficient suites, which one the server chooses when the weak ones are offered first (internet.nl's
+    tls_cipher_order). Stops at the first connection trouble (sslyze then reports it)."""
+    settled = Settled()
     sslv2 = accepts_version(request, TlsVersionEnum.SSL_2_0)
     if sslv2 is None:
         return settled
     if sslv2 is False:
-        settled["SSLv2"] = ()
+        settled.protocols["SSLv2"] = ()
     for version, tls_version in ELIMINATED_VERSIONS.items():
         accepted = enumerate_suites(request, tls_version)
         if accepted is None:
             break
-        settled[version] = tuple(accepted_suite(item) for item in accepted)
+        settled.protocols[version] = tuple(accepted_suite(item) for item in accepted)
+        weak = [a for a in accepted if ncsc.cipher_level(a.cipher_suite.name) in WEAK_LEVELS]
+        strong = [a for a in accepted if ncsc.cipher_level(a.cipher_suite.name) not in WEAK_LEVELS]
+        if weak and strong:
+            settled.cipher_order[version] = first_choice(request, tls_version, weak + strong)
     return settled
 
 

@@ -393,3 +393,33 @@ def test_results_are_json_ready():
 
     for result in ev.evaluate(with_protocols(good(), TLSv1_2=(*TLS12, DHE_3072, DHE_1024))):
         json.dumps(result.as_dict())
+
+
+WEAK_12 = TLS10_CBC[0]  # ECDHE AES-CBC-SHA: insufficient
+
+
+@pytest.mark.parametrize(
+    ("protocols", "order", "expected"),
+    [
+        # one kind of suite per version: the order cannot matter
+        ({"TLSv1.3": TLS13}, {}, (Status.PASS, 10, {})),
+        ({"TLSv1.2": TLS12, "TLSv1.3": TLS13}, {}, (Status.PASS, 10, {})),
+        ({"TLSv1.0": TLS10_CBC, "TLSv1.2": TLS12}, {}, (Status.PASS, 10, {})),
+        # weak and strong in one version: the server's choice with the weak offered first decides
+        (
+            {"TLSv1.2": (*TLS12, WEAK_12)},
+            {"TLSv1.2": TLS12[0].name},
+            (Status.PASS, 10, {"TLSv1.2": {"first_choice": TLS12[0].name, "level": "sufficient"}}),
+        ),
+        (
+            {"TLSv1.2": (*TLS12, WEAK_12)},
+            {"TLSv1.2": WEAK_12.name},
+            (Status.FAIL, 0, {"TLSv1.2": {"first_choice": WEAK_12.name, "level": "insufficient"}}),
+        ),
+        ({"TLSv1.2": (*TLS12, WEAK_12)}, {}, (Status.NOT_TESTED, 0, {"TLSv1.2": {"first_choice": None}})),
+    ],
+)
+def test_cipher_order(protocols, order, expected):
+    evidence = replace(with_protocols(good()), protocols=protocols, cipher_order=order)
+    status, points, data = ev.check_cipher_order(evidence)
+    assert (status, points, data["versions"]) == expected

@@ -276,7 +276,7 @@ def test_elimination_finds_what_sslyze_finds(ca, minimum, ciphers):
     context = context_for(ca)
     with serve(tls_context(issued.cert_path, issued.key_path, minimum=minimum, ciphers=ciphers)) as server:
         request = _request(HOST, server.port, "127.0.0.1", context, starttls=None)
-        settled = settle_protocols(request)
+        settled = settle_protocols(request).protocols
         scanner = Scanner()
         scanner.queue_scans([request])
         [result] = list(scanner.get_results())
@@ -293,4 +293,32 @@ def test_settling_stops_at_connection_trouble(ca):
     from marketplace.cyber.checks.tls.retrieve import _request, settle_protocols
 
     request = _request(HOST, closed_port(), "127.0.0.1", context_for(ca), starttls=None)
-    assert settle_protocols(request) == {}  # sslyze's own connectivity check then reports the refused port
+    assert (
+        settle_protocols(request).protocols == {}
+    )  # sslyze's own connectivity check then reports the refused port
+
+
+@pytest.mark.parametrize(
+    ("server_order", "status", "choice"),
+    [
+        (True, Status.PASS, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
+        (False, Status.FAIL, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"),
+    ],
+)
+def test_cipher_order_live(ca, server_order, status, choice):
+    """TLS 1.2 with AES-GCM (sufficient) and AES-CBC-SHA (weak): offered the weak suites first, a server that
+    enforces its own order still picks GCM; one that follows the client does not."""
+    issued = ca.issue(HOST, key="ec", label=f"order-{server_order}")
+    context = tls_context(
+        issued.cert_path, issued.key_path, ciphers="ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-SHA"
+    )
+    if not server_order:
+        context.options &= ~ssl.OP_CIPHER_SERVER_PREFERENCE
+    with serve(context) as server:
+        results = {r.check_id: r for r in run_endpoint(HOST, server.port, context_for(ca))}
+    order = results["tls.cipher_order"]
+    assert (order.status, order.points) == (status, 10 if status == Status.PASS else 0)
+    assert order.evidence["versions"]["TLSv1.2"] == {
+        "first_choice": choice,
+        "level": "sufficient" if server_order else "insufficient",
+    }
