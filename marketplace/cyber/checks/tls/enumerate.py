@@ -19,7 +19,7 @@ from __future__ import annotations
 from functools import cache
 
 from nassl.legacy_ssl_client import LegacySslClient
-from nassl.ssl_client import ClientCertificateRequested, OpenSslVerifyEnum, OpenSslVersionEnum
+from nassl.ssl_client import ClientCertificateRequested, OpenSslVerifyEnum, OpenSslVersionEnum, SslClient
 from sslyze import ServerScanRequest, TlsVersionEnum
 from sslyze.connection_helpers.tls_connection import SslConnection
 from sslyze.errors import ServerRejectedTlsHandshake, TlsHandshakeTimedOut
@@ -41,6 +41,13 @@ def _legacy_tls12_names() -> frozenset[str]:
     """The TLS 1.2 suites nassl's legacy OpenSSL offers (sslyze's WorkaroundForTls12ForCipherSuites, computed once
     instead of once per suite and scan)."""
     client = LegacySslClient(ssl_version=OpenSslVersionEnum.TLSV1_2, ssl_verify=OpenSslVerifyEnum.NONE)
+    client.set_cipher_list("ALL:COMPLEMENTOFALL")
+    return frozenset(client.get_cipher_list())
+
+
+@cache
+def _modern_tls12_names() -> frozenset[str]:
+    client = SslClient(ssl_version=OpenSslVersionEnum.TLSV1_2, ssl_verify=OpenSslVerifyEnum.NONE)
     client.set_cipher_list("ALL:COMPLEMENTOFALL")
     return frozenset(client.get_cipher_list())
 
@@ -115,21 +122,30 @@ def enumerate_suites(
 
 
 def first_choice(
-    request: ServerScanRequest, tls_version: TlsVersionEnum, offer: list[CipherSuiteAcceptedByServer]
+    request: ServerScanRequest,
+    tls_version: TlsVersionEnum,
+    offer: list[CipherSuiteAcceptedByServer],
+    weak_count: int,
 ) -> str | None:
-    """The RFC name of the suite the server picks when offered `offer` in that order (worst first, from the
-    caller), or None when it cannot be told (suites that need both of nassl's OpenSSL builds, a failed handshake)."""
+    """The RFC name of the suite the server picks when offered `offer` in that order (its first `weak_count` are
+    the weak suites), or None when it cannot be told (no OpenSSL build offers weak and strong ones together, a
+    failed handshake)."""
     suites = [item.cipher_suite for item in offer]
+    legacy = True
     if tls_version == TlsVersionEnum.TLS_1_2:
-        legacy_names = _legacy_tls12_names()
-        if all(s.openssl_name in legacy_names for s in suites):
-            legacy = True
-        elif not any(s.openssl_name in legacy_names for s in suites):
-            legacy = False
-        else:
+        # One handshake must offer weak and strong suites together: pick the OpenSSL build that can offer both
+        # kinds (modern first: it offers the AEAD and CBC suites alike), narrowing the offer to what it knows.
+        weak = {item.cipher_suite.name for item in offer[:weak_count]}
+        builds = ((False, _modern_tls12_names()), (True, _legacy_tls12_names()))
+        candidates = [(build, [s for s in suites if s.openssl_name in known]) for build, known in builds]
+        usable = [
+            (build, found)
+            for build, found in candidates
+            if any(s.name in weak for s in found) and any(s.name not in weak for s in found)
+        ]
+        if not usable:
             return None
-    else:
-        legacy = True
+        legacy, suites = usable[0]
     outcome = _handshake(request, tls_version, legacy, suites)
     if outcome is None or outcome == _REFUSED:
         return None

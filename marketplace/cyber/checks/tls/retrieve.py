@@ -182,7 +182,7 @@ def settle_protocols(request: ServerScanRequest) -> Settled:
         weak = [a for a in accepted if ncsc.cipher_level(a.cipher_suite.name) in WEAK_LEVELS]
         strong = [a for a in accepted if ncsc.cipher_level(a.cipher_suite.name) not in WEAK_LEVELS]
         if weak and strong:
-            settled.cipher_order[version] = first_choice(request, tls_version, weak + strong)
+            settled.cipher_order[version] = first_choice(request, tls_version, weak + strong, len(weak))
     return settled
 
 
