@@ -11,8 +11,8 @@ class PrivacyConfig(AppConfig):
         # assessments area: service-page panel, demo data, catalogue changes flag assessments for review
         from marketplace.core import hooks
         from marketplace.privacy import demo_assessments, panels_assessments
-        from marketplace.privacy.services.assessments import assessments_flag_for_review
+        from marketplace.privacy.services.assessments import on_service_changed
 
         panels_assessments.register()
         demo_assessments.register()
-        hooks.subscribe(hooks.SERVICE_CHANGED, assessments_flag_for_review)
+        hooks.subscribe(hooks.SERVICE_CHANGED, on_service_changed)

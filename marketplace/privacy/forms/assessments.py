@@ -3,6 +3,8 @@ purpose) are checked by the services, whose errors land on the matching fields."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -40,11 +42,10 @@ class StartForm(AccessibleForm):
     assessed_on = forms.DateField(label=_("Vurderingsdato"), widget=DATE)
     template = forms.ChoiceField(label=_("Start fra mal"), required=False)
 
-    def __init__(
-        self, *args: object, templates: list[tuple[int, str]] | None = None, **kwargs: object
-    ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["template"].choices = [("", _("Ingen mal")), *[(str(pk), t) for pk, t in templates or []]]
+    def __init__(self, *args: Any, templates: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Ingen mal")), *[(str(pk), t) for pk, t in templates or []]]
+        self.fields["template"].choices = choices  # type: ignore[attr-defined]
 
 
 class AssessmentForm(AccessibleForm):

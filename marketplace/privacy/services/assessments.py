@@ -615,3 +615,8 @@ def assessments_flag_for_review(
             batch = tuple(messages)
             transaction.on_commit(lambda: send_mass_mail(batch, fail_silently=False))
     return count
+
+
+def on_service_changed(**payload: Any) -> None:
+    """The hooks.SERVICE_CHANGED subscriber (registered in PrivacyConfig.ready())."""
+    assessments_flag_for_review(**payload)

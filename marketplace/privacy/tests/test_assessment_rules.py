@@ -149,7 +149,7 @@ def test_risk_levels(severity, likelihood, level):
 
 @pytest.mark.parametrize(("severity", "likelihood"), [(0, 1), (5, 1), (1, 0)])
 def test_risk_levels_refuse_out_of_scale(severity, likelihood):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="1–4"):
         risk.risk_level(severity, likelihood)
 
 
