@@ -130,7 +130,11 @@ def _purposes_per_category(facts: AssessmentFacts) -> list[Finding]:
         ]
     covered = {row.data_category.strip().lower() for row in facts.processing}
     missing = sorted(
-        {row.data_category for row in facts.transfers if row.data_category.strip().lower() not in covered}
+        {
+            row.data_category
+            for row in facts.transfers
+            if row.data_category.strip() and row.data_category.strip().lower() not in covered
+        }
     )
     return [
         Finding(
@@ -276,7 +280,8 @@ def _transfers(facts: AssessmentFacts) -> list[Finding]:
 
 def _sub_processors(facts: AssessmentFacts) -> list[Finding]:
     findings = []
-    mapped = {row.recipient.strip().lower() for row in facts.transfers}
+    # a recipient counts as mapped once a row says which data it receives (prefilled rows start without)
+    mapped = {row.recipient.strip().lower() for row in facts.transfers if row.data_category.strip()}
     for sub in facts.sub_processors:
         if not sub.country.strip():
             findings.append(
@@ -298,8 +303,8 @@ def _sub_processors(facts: AssessmentFacts) -> list[Finding]:
                     HIGH,
                     "EDPB anbefaling 01/2020 trinn 1; EDPS 2021-0518 (pålegg om kartlegging av overføringer)",
                     "Videreoverføring er ikke kartlagt",
-                    "Underdatabehandleren er utenfor EØS, men overføringskartet har ingen rad for den (hvilke "
-                    "data, formål og overføringsgrunnlag).",
+                    "Underdatabehandleren er utenfor EØS, men overføringskartet har ingen utfylt rad for den "
+                    "(hvilke data, formål og overføringsgrunnlag).",
                     subject=f"{sub.name} ({sub.country})",
                 )
             )

@@ -369,39 +369,6 @@ def assessment_row_add(
     return row
 
 
-def assessment_row_update(
-    *,
-    actor: Any,
-    assessment: Assessment,
-    kind: str,
-    row_id: int,
-    data: dict[str, Any],
-    now: dt.datetime | None = None,
-) -> Any:
-    now = now or timezone.now()
-    _require(actor, assessment)
-    model, validate = ROW_KINDS[kind]
-    row = model.objects.filter(assessment=assessment, pk=row_id).first()
-    if row is None:
-        raise ValidationFailed("Fant ikke raden.", errors=[{"field": "row", "message": "Fant ikke raden."}])
-    clean = validate(data, assessment)
-    with transaction.atomic():
-        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        _touch(assessment, actor=actor, now=now)
-        for key, value in clean.items():
-            setattr(row, key, value)
-        row.save()
-        audit_record(
-            actor=actor,
-            verb=f"privacy.assessment_{kind}_changed",
-            target=assessment,
-            organisation=assessment.organisation,
-            data={"row_id": row.pk},
-            now=now,
-        )
-    return row
-
-
 def assessment_row_delete(
     *, actor: Any, assessment: Assessment, kind: str, row_id: int, now: dt.datetime | None = None
 ) -> None:

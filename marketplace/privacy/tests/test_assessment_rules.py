@@ -392,3 +392,17 @@ def test_special_category_with_condition_and_derogation_are_fine():
 
 def test_every_rule_id_is_listed():
     assert len(engine.RULE_IDS) == len(set(engine.RULE_IDS)) == 13
+
+
+def test_a_prefilled_row_without_data_does_not_map_the_sub_processor():
+    prefilled = engine.TransferFact("Analyse LLC", "US", "", "Support", "", is_dpf_certified=True)
+    found = engine.findings_for(
+        clean(
+            transfers=(EU_ROW, TIA_DONE, prefilled),
+            sub_processors=(
+                engine.SubProcessorFact("Support Pvt", "IN"),
+                engine.SubProcessorFact("Analyse LLC", "US"),
+            ),
+        )
+    )
+    assert [(f.rule_id, f.subject) for f in found] == [("ONWARD_NOT_MAPPED", "Analyse LLC (US)")]
