@@ -64,7 +64,12 @@ def test_privacy_officer_assesses_a_service_from_its_page(page: Page, e2e_server
     assert_no_serious_axe_violations(page)
     page.get_by_role("link", name="Kontorpakke i skyen (amerikansk morselskap, datasentre i EU)").click()
     example = page.locator("#findings")
-    for rule in ("PURPOSE_PER_CATEGORY", "PROVIDER_PURPOSE_NO_BASIS", "US_NOT_DPF", "ONWARD_NOT_MAPPED"):
+    for rule in (
+        "PURPOSE_PER_CATEGORY",
+        "PROVIDER_PURPOSE_NO_BASIS",
+        "NOT_LIMITED_TO_INSTRUCTIONS",
+        "US_NOT_DPF",
+    ):
         expect(example.locator(f'[data-rule="{rule}"]').first).to_be_visible()
     assert_no_serious_axe_violations(page)
 
