@@ -1,11 +1,11 @@
 """API: `GET /api/v1/assessments` (the caller's organisation's assessments) and `GET /api/v1/assessments/{id}` (the
-full report as JSON, with findings and versions). Token auth; same visibility as the pages (404 for others)."""
+full report as JSON, with findings and versions; `?version=N` gives a signed-off version's frozen snapshot). Token auth; same visibility as the pages (404 for others)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from marketplace.core.exceptions import PermissionDenied
@@ -46,6 +46,12 @@ def assessments_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/assessments/{assessment_id}", response=dict[str, Any])
-def assessment_detail(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+def assessment_detail(request: HttpRequest, assessment_id: int, version: int | None = None) -> dict[str, Any]:
+    """The current assessment, or with `?version=N` the snapshot frozen when version N was signed off."""
     assessment = selectors.assessment_get_visible_to(request.user, assessment_id)
-    return selectors.assessment_document(assessment)
+    if version is None:
+        return selectors.assessment_document(assessment)
+    frozen = assessment.versions.filter(number=version).first()
+    if frozen is None:
+        raise Http404("version")
+    return dict(frozen.snapshot)

@@ -15,6 +15,7 @@ from marketplace.accounts.tests.factories import member
 from marketplace.core.models import AuditEvent
 from marketplace.privacy.demo_assessments import office_suite_example
 from marketplace.privacy.models import Assessment
+from marketplace.privacy.services import assessments as services
 from marketplace.privacy.tests.helpers_assessments import ASSESSED_ON, office_service, officer
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +268,60 @@ def test_template_is_readable_but_not_changeable(request, buyer_org):
     )
     assert response.status_code == 403
     assert template.processing.count() == 1
+
+
+def test_api_returns_a_frozen_version(buyer_org):
+    user = officer(buyer_org)
+    assessment = services.assessment_start(
+        actor=user, organisation=buyer_org, assessed_on=ASSESSED_ON, service_name="Skjema"
+    )
+    services.assessment_row_add(
+        actor=user,
+        assessment=assessment,
+        kind="processing",
+        data={
+            "purpose": "Søknader",
+            "data_category": "Kontakt",
+            "data_subjects": "Innbyggere",
+            "legal_basis": "e",
+        },
+    )
+    services.assessment_update(
+        actor=user,
+        assessment=assessment,
+        data=services.AssessmentInput(
+            title="Skjema v1",
+            assessed_on=ASSESSED_ON,
+            review_on=None,
+            provider_purposes_known=True,
+            is_limited_to_instructions=True,
+            has_disclosure_clause=True,
+            dpo_opinion="Godkjent av PVO.",
+        ),
+    )
+    services.assessment_submit(actor=user, assessment=assessment)
+    services.assessment_sign_off(actor=user, assessment=assessment)
+    services.assessment_update(
+        actor=user,
+        assessment=assessment,
+        data=services.AssessmentInput(
+            title="Skjema v2",
+            assessed_on=ASSESSED_ON,
+            review_on=None,
+            provider_purposes_known=True,
+            is_limited_to_instructions=True,
+            has_disclosure_clause=True,
+            dpo_opinion="",
+        ),
+    )
+    client = _token_client(user, buyer_org)
+    current = client.get(f"/api/v1/assessments/{assessment.pk}").json()
+    frozen = client.get(f"/api/v1/assessments/{assessment.pk}?version=1").json()
+    assert (current["title"], current["version"], current["state"]) == ("Skjema v2", 2, "draft")
+    assert (frozen["title"], frozen["version"], frozen["state"], frozen["dpo_opinion"]) == (
+        "Skjema v1",
+        1,
+        "signed_off",
+        "Godkjent av PVO.",
+    )
+    assert client.get(f"/api/v1/assessments/{assessment.pk}?version=2").status_code == 404
