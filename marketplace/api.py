@@ -103,6 +103,9 @@ def _register_routers() -> None:
     api.add_router("/", suppliers_router)
     api.add_router("/", calloffs_router)
     api.add_router("/", finops_router)
+    from marketplace.privacy.api_assessments import router as privacy_assessments_router
+
+    api.add_router("/", privacy_assessments_router, auth=token_auth)
 
 
 _register_routers()

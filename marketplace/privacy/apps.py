@@ -8,4 +8,11 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # Registrations (demo data, page panels, hooks, periodic jobs) are appended here, one block per area.
-        pass
+        # assessments area: service-page panel, demo data, catalogue changes flag assessments for review
+        from marketplace.core import hooks
+        from marketplace.privacy import demo_assessments, panels_assessments
+        from marketplace.privacy.services.assessments import on_service_changed
+
+        panels_assessments.register()
+        demo_assessments.register()
+        hooks.subscribe(hooks.SERVICE_CHANGED, on_service_changed)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
 PAGES: list[tuple[str, object]] = [
     # assessments area
+    ("privacy:index", _("Vurderinger")),
+    ("privacy:assessment_start", _("Ny vurdering")),
+    ("privacy:assessment_statistics", _("Statistikk (MPS)")),
     # terms area
 ]

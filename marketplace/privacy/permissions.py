@@ -35,3 +35,17 @@ def can_work_on_privacy(user: Any, organisation: Any) -> bool:
 def can_view_privacy_statistics(user: Any) -> bool:
     """Anonymised statistics across organisations (MPS staff)."""
     return is_mps_staff(user)
+
+
+# --- assessments area ---------------------------------------------------------------------------------------------
+
+
+def can_view_assessment(user: Any, assessment: Any) -> bool:
+    """An organisation's assessment: its privacy officers and org admins. A template: anyone who may start one."""
+    if getattr(assessment, "is_template", False):
+        return can_work_on_privacy(user, getattr(user, "active_organisation", None))
+    return can_work_on_privacy(user, getattr(assessment, "organisation", None))
+
+
+def can_change_assessment(user: Any, assessment: Any) -> bool:
+    return not getattr(assessment, "is_template", False) and can_view_assessment(user, assessment)

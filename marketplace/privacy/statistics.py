@@ -4,3 +4,19 @@ Each area appends its functions: privacy_coverage() (assessments area), terms_ba
 """
 
 from __future__ import annotations
+
+
+def privacy_coverage() -> dict[str, int]:
+    """Services in use (not ended) and how many of them have a signed-off assessment of the same organisation."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from marketplace.privacy.models import Assessment, ServiceInUse
+
+    signed = Assessment.objects.filter(
+        is_template=False, versions__isnull=False, organisation=OuterRef("organisation")
+    ).filter(Q(service_in_use=OuterRef("pk")) | Q(service__isnull=False, service=OuterRef("service")))
+    rows = ServiceInUse.objects.filter(ended_on__isnull=True)
+    return {
+        "services_in_use": rows.count(),
+        "with_completed_assessment": rows.filter(Exists(signed)).count(),
+    }
