@@ -76,7 +76,9 @@ KEYWORDS: tuple[str, ...] = (
     "finops",
 )
 _KEYWORD_RE = re.compile(
-    r"(?<![\wæøå])(" + "|".join(re.escape(k) for k in sorted(KEYWORDS, key=len, reverse=True)) + r")(?![\wæøå])",
+    r"(?<![\wæøå])("
+    + "|".join(re.escape(k) for k in sorted(KEYWORDS, key=len, reverse=True))
+    + r")(?![\wæøå])",
     re.IGNORECASE,
 )
 

@@ -1,4 +1,4 @@
-"""Read one eForms UBL notice (SDK 1.x, UBL 2.3) into a `ParsedNotice`; stdlib only.
+"""Read one eForms UBL notice (SDK 1.x, UBL 2.3) into a `ParsedNotice`; stdlib ElementTree through defusedxml.
 
 Read (business terms in brackets): notice id [BT-701] and version [BT-757], procedure id [BT-04], notice type
 [BT-02] and subtype [OPP-070], legal basis [BT-01], the Norwegian national/EU customisation [CustomizationID], issue
@@ -25,6 +25,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
 from stdnum.no import orgnr as stdnum_orgnr
 
 NS = {
@@ -195,7 +197,9 @@ def _titled(element: ET.Element | None, where: str) -> str:
     for name in names:
         language = (name.get("languageID") or "").upper()
         if language in seen:
-            raise NoticeInvalid(f"{where}: tittelen (BT-21) er oppgitt flere ganger på språk {language or '?'}")
+            raise NoticeInvalid(
+                f"{where}: tittelen (BT-21) er oppgitt flere ganger på språk {language or '?'}"
+            )
         seen[language] = (name.text or "").strip()
     return _preferred(seen)
 
@@ -247,7 +251,9 @@ def _cpvs(project: ET.Element | None, where: str, *, required: bool) -> tuple[st
 def _is_framework(element: ET.Element | None) -> bool:
     if element is None:
         return False
-    for code in element.findall("cac:TenderingProcess/cac:ContractingSystem/cbc:ContractingSystemTypeCode", NS):
+    for code in element.findall(
+        "cac:TenderingProcess/cac:ContractingSystem/cbc:ContractingSystemTypeCode", NS
+    ):
         if code.get("listName") == "framework-agreement" and (code.text or "").strip() not in ("", "none"):
             return True
     return False
@@ -283,7 +289,9 @@ def _root(data: bytes) -> ET.Element:
     if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
         raise NoticeInvalid("XML med DOCTYPE eller ENTITY er ikke tillatt")
     try:
-        return ET.fromstring(data)
+        return safe_fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise NoticeInvalid("XML med DOCTYPE eller ENTITY er ikke tillatt") from None
     except ET.ParseError as exc:
         line, column = exc.position
         raise NoticeInvalid(f"ikke gyldig XML (linje {line}, kolonne {column})") from None
@@ -357,7 +365,9 @@ def parse_notice(data: bytes) -> ParsedNotice:
         lot_title = _titled(lot_project, where)
         lot_main, lot_cpvs = _cpvs(lot_project, where, required=False)
         lot_amount, lot_currency = _amount(
-            lot_project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount", f"{where}: anslått verdi"
+            lot_project,
+            "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount",
+            f"{where}: anslått verdi",
         )
         deadline = _optional_date(
             _text(lot_element, "cac:TenderingProcess/cac:TenderSubmissionDeadlinePeriod/cbc:EndDate"),
@@ -365,7 +375,9 @@ def parse_notice(data: bytes) -> ParsedNotice:
         )
         if deadline:
             deadlines.append(deadline)
-        award_date = _optional_date(_text(lot_element, "cac:TenderResult/cbc:AwardDate"), f"{where}: tildelingsdato")
+        award_date = _optional_date(
+            _text(lot_element, "cac:TenderResult/cbc:AwardDate"), f"{where}: tildelingsdato"
+        )
         if award_date:
             lot_awarded_on[lot_id] = award_date
         lots.append(
@@ -407,7 +419,9 @@ def parse_notice(data: bytes) -> ParsedNotice:
         buyer_legal_type=next(
             (
                 (code.text or "").strip()
-                for code in root.findall("cac:ContractingParty/cac:ContractingPartyType/cbc:PartyTypeCode", NS)
+                for code in root.findall(
+                    "cac:ContractingParty/cac:ContractingPartyType/cbc:PartyTypeCode", NS
+                )
                 if code.get("listName") == "buyer-legal-type"
             ),
             "",

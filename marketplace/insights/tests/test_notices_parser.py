@@ -187,24 +187,42 @@ def _broken(old: str, new: str) -> bytes:
             b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>',
             "XML med DOCTYPE eller ENTITY er ikke tillatt",
         ),
-        (_broken('<cbc:ID schemeName="notice-id">11111111-2222-3333-4444-555555555555</cbc:ID>', ""),
-         "mangler kunngjørings-ID (BT-701)"),
-        (_broken("<cbc:VersionID>01</cbc:VersionID>", "<cbc:VersionID>x</cbc:VersionID>"),
-         "mangler gyldig versjon (BT-757) «x»"),
-        (_broken("<cbc:IssueDate>2024-03-01+01:00", "<cbc:IssueDate>2024-13-01+01:00"),
-         "kunngjøringsdato (BT-05): «2024-13-01+01:00» er ikke en gyldig dato"),
-        (_broken("<cbc:CompanyID>970205039</cbc:CompanyID>", "<cbc:CompanyID>970205038</cbc:CompanyID>"),
-         "oppdragsgiverens organisasjonsnummer «970205038» er ikke et gyldig norsk organisasjonsnummer"),
-        (_broken('listName="cpv">72416000', 'listName="cpv">7241'),
-         "prosedyren: mangler gyldig hoved-CPV-kode (BT-262) «7241»; ventet 8 sifre"),
-        (_broken('currencyID="NOK">12000000', 'currencyID="NOK">tolv'),
-         "anslått verdi (BT-27): «tolv» er ikke et beløp"),
-        (_broken('currencyID="NOK">12000000', 'currencyID="">12000000'),
-         "anslått verdi (BT-27): beløpet 12000000 mangler valuta (currencyID)"),
-        (_broken('currencyID="NOK">11500000', 'currencyID="NOK">-5'),
-         "tilbud TEN-0001: verdi (BT-720): «-5» er ikke et gyldig beløp"),
-        (_broken('<cbc:Name languageID="NOR">Skytjenester for saksbehandling</cbc:Name>', ""),
-         "mangler tittel (BT-21)"),
+        (
+            _broken('<cbc:ID schemeName="notice-id">11111111-2222-3333-4444-555555555555</cbc:ID>', ""),
+            "mangler kunngjørings-ID (BT-701)",
+        ),
+        (
+            _broken("<cbc:VersionID>01</cbc:VersionID>", "<cbc:VersionID>x</cbc:VersionID>"),
+            "mangler gyldig versjon (BT-757) «x»",
+        ),
+        (
+            _broken("<cbc:IssueDate>2024-03-01+01:00", "<cbc:IssueDate>2024-13-01+01:00"),
+            "kunngjøringsdato (BT-05): «2024-13-01+01:00» er ikke en gyldig dato",
+        ),
+        (
+            _broken("<cbc:CompanyID>970205039</cbc:CompanyID>", "<cbc:CompanyID>970205038</cbc:CompanyID>"),
+            "oppdragsgiverens organisasjonsnummer «970205038» er ikke et gyldig norsk organisasjonsnummer",
+        ),
+        (
+            _broken('listName="cpv">72416000', 'listName="cpv">7241'),
+            "prosedyren: mangler gyldig hoved-CPV-kode (BT-262) «7241»; ventet 8 sifre",
+        ),
+        (
+            _broken('currencyID="NOK">12000000', 'currencyID="NOK">tolv'),
+            "anslått verdi (BT-27): «tolv» er ikke et beløp",
+        ),
+        (
+            _broken('currencyID="NOK">12000000', 'currencyID="">12000000'),
+            "anslått verdi (BT-27): beløpet 12000000 mangler valuta (currencyID)",
+        ),
+        (
+            _broken('currencyID="NOK">11500000', 'currencyID="NOK">-5'),
+            "tilbud TEN-0001: verdi (BT-720): «-5» er ikke et gyldig beløp",
+        ),
+        (
+            _broken('<cbc:Name languageID="NOR">Skytjenester for saksbehandling</cbc:Name>', ""),
+            "mangler tittel (BT-21)",
+        ),
     ],
 )
 def test_broken_input_is_refused_with_a_reason(data, reason):
@@ -215,7 +233,13 @@ def test_broken_input_is_refused_with_a_reason(data, reason):
 
 @pytest.mark.parametrize(
     ("raw", "cleaned"),
-    [("72222300-0", "72222300"), ("72222300", "72222300"), ("7222230", None), ("72222300-10", None), ("", None)],
+    [
+        ("72222300-0", "72222300"),
+        ("72222300", "72222300"),
+        ("7222230", None),
+        ("72222300-10", None),
+        ("", None),
+    ],
 )
 def test_clean_cpv(raw, cleaned):
     assert clean_cpv(raw) == cleaned
