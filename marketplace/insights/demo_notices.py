@@ -171,6 +171,7 @@ class NoticeSpec:
     deadline_on: dt.date | None = None
     winners: list[Winner] = field(default_factory=list)
     is_national: bool = True
+    currency: str = "NOK"
 
 
 def _company(org_id: str, orgnr: str, name: str) -> str:
@@ -196,7 +197,7 @@ def notice_xml(spec: NoticeSpec) -> bytes:
             )
             tenders.append(
                 f"""<efac:LotTender><cbc:ID schemeName="tender">TEN-{index:04d}</cbc:ID>
-<cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="NOK">{winner.amount}</cbc:PayableAmount></cac:LegalMonetaryTotal>
+<cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="{spec.currency}">{winner.amount}</cbc:PayableAmount></cac:LegalMonetaryTotal>
 <efac:TenderingParty><cbc:ID schemeName="tendering-party">TPA-{index:04d}</cbc:ID></efac:TenderingParty>
 <efac:TenderLot><cbc:ID schemeName="Lot">LOT-0001</cbc:ID></efac:TenderLot></efac:LotTender>"""
             )
@@ -213,7 +214,7 @@ def notice_xml(spec: NoticeSpec) -> bytes:
 {"".join(tenders)}{"".join(parties)}
 </efac:NoticeResult>"""
     estimated = (
-        f"""<cac:RequestedTenderTotal><cbc:EstimatedOverallContractAmount currencyID="NOK">{spec.estimated_amount}</cbc:EstimatedOverallContractAmount></cac:RequestedTenderTotal>"""
+        f"""<cac:RequestedTenderTotal><cbc:EstimatedOverallContractAmount currencyID="{spec.currency}">{spec.estimated_amount}</cbc:EstimatedOverallContractAmount></cac:RequestedTenderTotal>"""
         if spec.estimated_amount is not None
         else ""
     )
