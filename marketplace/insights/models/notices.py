@@ -29,7 +29,7 @@ class Notice(models.Model):
 
     notice_id = models.CharField(_("kunngjørings-ID"), max_length=100, unique=True)
     version = models.PositiveIntegerField(_("versjon"))
-    procedure_id = models.CharField(_("prosedyre-ID"), max_length=100, blank=True, db_index=True)
+    procedure_id = models.CharField(_("prosedyre-ID"), max_length=100, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=NoticeKind.choices)
     notice_type = models.CharField(_("eForms-type"), max_length=30, blank=True)
     subtype = models.CharField(_("undertype"), max_length=10, blank=True)
@@ -61,6 +61,16 @@ class Notice(models.Model):
     tender_deadline_on = models.DateField(_("tilbudsfrist"), null=True, blank=True)
     changed_notice = models.CharField(_("endrer kunngjøring"), max_length=120, blank=True)
     change_reason = models.CharField(_("endringsgrunn"), max_length=60, blank=True)
+    # for the analysis, kept in step by the import (services/notices.py): the year of issue; the value in NOK
+    # (awarded if any, else estimated; None when not in NOK); whether the value is in another currency; whether the
+    # value counts (not for prior information, modification, completion, change notices, nor for a contract notice
+    # whose procedure has an award notice)
+    issued_year = models.PositiveSmallIntegerField(_("år"))
+    value_amount = models.DecimalField(
+        _("verdi (NOK)"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
+    has_foreign_value = models.BooleanField(_("verdi i annen valuta"), default=False)
+    is_value_counted = models.BooleanField(_("verdien telles"), default=False)
     is_cloud_relevant = models.BooleanField(_("relevant for sky"), default=False, db_index=True)
     relevance_reasons = models.JSONField(_("grunner til relevans"), default=list)
     source_file = models.CharField(_("kildefil"), max_length=300, blank=True)
@@ -72,7 +82,10 @@ class Notice(models.Model):
         ordering = ["-issued_on", "notice_id"]
         verbose_name = _("kunngjøring")
         verbose_name_plural = _("kunngjøringer")
-        indexes = [models.Index(fields=["is_cloud_relevant", "issued_on"], name="insights_notice_rel_issued")]
+        indexes = [
+            models.Index(fields=["is_cloud_relevant", "issued_on"], name="insights_notice_rel_issued"),
+            models.Index(fields=["procedure_id", "kind"], name="insights_notice_proc_kind"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(version__gte=1), name="insights_notice_version")
         ]

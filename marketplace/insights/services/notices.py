@@ -30,7 +30,8 @@ from marketplace.core.audit import audit_record
 from marketplace.core.exceptions import PermissionDenied
 from marketplace.insights.eforms import NoticeInvalid, NoticeUnsupported, ParsedNotice, parse_notice
 from marketplace.insights.eforms.buyers import buyer_kind_from
-from marketplace.insights.models import BuyerKind, Notice, NoticeAward, NoticeLot
+from marketplace.insights.models import BuyerKind, Notice, NoticeAward, NoticeKind, NoticeLot
+from marketplace.insights.notice_rules import notice_value
 from marketplace.insights.permissions import can_import_notices
 from marketplace.insights.relevance import relevance
 
@@ -105,6 +106,14 @@ def buyer_kind_for(parsed: ParsedNotice, register: dict[str, str] | None = None)
 
 def notice_fields(parsed: ParsedNotice, *, buyer_kind: str) -> dict[str, Any]:
     reasons = relevance(cpv_codes=parsed.cpv_codes, title=parsed.title, description=parsed.description)
+    value = notice_value(
+        kind=parsed.kind,
+        is_change=bool(parsed.changed_notice),
+        awarded_amount=parsed.awarded_amount,
+        awarded_currency=parsed.awarded_currency,
+        estimated_amount=parsed.estimated_amount,
+        estimated_currency=parsed.estimated_currency,
+    )
     return {
         "version": parsed.version,
         "procedure_id": parsed.procedure_id[:100],
@@ -115,6 +124,10 @@ def notice_fields(parsed: ParsedNotice, *, buyer_kind: str) -> dict[str, Any]:
         "is_national": parsed.is_national,
         "language": parsed.language[:3],
         "issued_on": parsed.issued_on,
+        "issued_year": parsed.issued_on.year,
+        "value_amount": value.value_amount,
+        "has_foreign_value": value.has_foreign_value,
+        "is_value_counted": value.counts,
         "title": parsed.title[:1000],
         "description": parsed.description,
         "buyer_name": parsed.buyer.name[:500],
@@ -198,6 +211,23 @@ def _change_conflict(parsed: ParsedNotice) -> str | None:
     return None
 
 
+def _count_procedure_once(notice: Notice) -> None:
+    """A contract notice's value does not count once its procedure has an award notice (notice_rules.py)."""
+    if not notice.procedure_id:
+        return
+    if notice.kind == NoticeKind.AWARD:
+        Notice.objects.filter(
+            procedure_id=notice.procedure_id, kind=NoticeKind.CONTRACT_NOTICE, is_value_counted=True
+        ).update(is_value_counted=False)
+    elif (
+        notice.kind == NoticeKind.CONTRACT_NOTICE
+        and notice.is_value_counted
+        and Notice.objects.filter(procedure_id=notice.procedure_id, kind=NoticeKind.AWARD).exists()
+    ):
+        notice.is_value_counted = False
+        notice.save(update_fields=["is_value_counted"])
+
+
 def notice_store(
     *, actor: Any | None, parsed: ParsedNotice, source_file: str, source_sha256: str, now: dt.datetime
 ) -> tuple[str, Notice]:
@@ -221,6 +251,7 @@ def notice_store(
             existing.awards.all().delete()
             notice = existing
             outcome = "updated"
+        _count_procedure_once(notice)
         NoticeLot.objects.bulk_create(lot_objects(notice, parsed))
         NoticeAward.objects.bulk_create(award_objects(notice, parsed))
         audit_record(

@@ -1,10 +1,14 @@
-"""Cloud relevance (CPV families, curated list, keywords) and the buyer-type heuristics: table-driven, pure."""
+"""Cloud relevance (CPV families, curated list, keywords), buyer-type heuristics and notice value: table-driven,
+pure."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 
 from marketplace.insights.eforms.buyers import buyer_kind_from
+from marketplace.insights.notice_rules import notice_value
 from marketplace.insights.relevance import relevance
 
 
@@ -82,3 +86,28 @@ def test_reason_labels_say_why():
 )
 def test_buyer_kind_from_name_then_legal_type(name, legal_type, kind):
     assert buyer_kind_from(name, legal_type) == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "is_change", "awarded", "estimated", "expected"),
+    [
+        ("contract_notice", False, None, (Decimal(100), "NOK"), (Decimal(100), False, True)),
+        ("award", False, (Decimal(90), "NOK"), (Decimal(100), "NOK"), (Decimal(90), False, True)),
+        ("veat", False, (Decimal(90), "EUR"), (None, ""), (None, True, True)),
+        ("contract_notice", False, None, (Decimal(100), "SEK"), (None, True, True)),
+        ("contract_notice", True, None, (Decimal(100), "NOK"), (Decimal(100), False, False)),
+        ("prior_information", False, None, (Decimal(100), "NOK"), (Decimal(100), False, False)),
+        ("modification", False, (Decimal(5), "NOK"), (None, ""), (Decimal(5), False, False)),
+        ("award", False, None, (None, ""), (None, False, True)),
+    ],
+)
+def test_notice_value(kind, is_change, awarded, estimated, expected):
+    value = notice_value(
+        kind=kind,
+        is_change=is_change,
+        awarded_amount=awarded[0] if awarded else None,
+        awarded_currency=awarded[1] if awarded else "",
+        estimated_amount=estimated[0],
+        estimated_currency=estimated[1],
+    )
+    assert (value.value_amount, value.has_foreign_value, value.counts) == expected

@@ -182,3 +182,13 @@ def test_command_json_summary_and_exit_code(tmp_path, capsys):
     assert out["skipped"] == [
         {"file": str(tmp_path / "b.xml"), "reason": "ikke gyldig XML (linje 1, kolonne 0)", "invalid": True}
     ]
+
+
+def test_a_contract_notice_imported_after_its_award_does_not_count():
+    award = _spec(notice_id="award-1", kind="can", estimated_amount=None)
+    competition = _spec(notice_id="cn-1", kind="cn", issued_on=dt.date(2024, 1, 2), winners=[])
+    notices_import(actor=None, files=[("award.xml", notice_xml(award))], now=NOW)
+    notices_import(actor=None, files=[("cn.xml", notice_xml(competition))], now=NOW)
+    counted = dict(Notice.objects.values_list("notice_id", "is_value_counted"))
+    assert counted == {"award-1": True, "cn-1": False}
+    assert Notice.objects.get(notice_id="award-1").value_amount == Decimal("11500000.00")

@@ -78,6 +78,19 @@ def notices() -> dict[str, Notice]:
     return {notice.notice_id: notice for notice in Notice.objects.all()}
 
 
+def test_a_contract_notice_stops_counting_once_its_award_is_stored(notices):
+    assert {key: notices[key].is_value_counted for key in "abcdef"} == {
+        "a": False,
+        "b": True,
+        "c": True,
+        "d": True,
+        "e": True,
+        "f": True,
+    }
+    assert (notices["f"].value_amount, notices["f"].has_foreign_value) == (None, True)
+    assert notices["b"].value_amount == Decimal("9000000.00")
+
+
 def test_market_analysis_exact_figures(notices):
     data = market_analysis()
     assert data.by_year == [
