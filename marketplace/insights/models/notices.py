@@ -23,6 +23,20 @@ class BuyerKind(models.TextChoices):
     OTHER = "other", _("Annen")
 
 
+# eForms procedure types (BT-105) in Norwegian
+PROCEDURE_LABELS = {
+    "open": _("Åpen anbudskonkurranse"),
+    "restricted": _("Begrenset anbudskonkurranse"),
+    "neg-w-call": _("Konkurranse med forhandling"),
+    "neg-wo-call": _("Forhandlet prosedyre uten forutgående kunngjøring"),
+    "comp-dial": _("Konkurransepreget dialog"),
+    "innovation": _("Innovasjonspartnerskap"),
+    "comp-tend": _("Konkurranse (forenklet)"),
+    "oth-single": _("Annen prosedyre i ett trinn"),
+    "oth-mult": _("Annen prosedyre i flere trinn"),
+}
+
+
 class Notice(models.Model):
     """One notice, its latest version. Amounts in the notice's currency (`*_currency`); NOK analysis sums only
     NOK amounts and says how many notices it left out."""
@@ -92,6 +106,10 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id}-{self.version:02d} {self.title}"
+
+    @property
+    def procedure_label(self) -> str:
+        return str(PROCEDURE_LABELS.get(self.procedure_code, self.procedure_code))
 
 
 class NoticeLot(models.Model):

@@ -171,6 +171,7 @@ def test_detail_explains_relevance_and_shows_winners(notices, client):
         in text
     )
     assert "Nordsky AS (930001376)" in text
+    assert "<dt>Prosedyre</dt><dd>Åpen anbudskonkurranse</dd>" in text
     assert client.get(reverse("insights:notice_detail", args=[999999])).status_code == 404
 
 

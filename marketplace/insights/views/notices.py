@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -34,7 +35,7 @@ MNOK = Decimal(1_000_000)
 
 
 def _mnok(value: Decimal) -> str:
-    return f"{(value / MNOK).quantize(Decimal('0.1'))}".replace(".", ",")
+    return number_format((value / MNOK).quantize(Decimal("0.1")), 1, use_l10n=True, force_grouping=True)
 
 
 class Analysis:
