@@ -14,6 +14,7 @@ from marketplace.insights.models import BuyerKind, NoticeKind
 from marketplace.insights.selectors.notices import NoticeFilters
 
 MAX_UPLOAD_FILES = 200
+MAX_UPLOAD_TOTAL_BYTES = 50 * 1024 * 1024
 
 
 class NoticeFilterForm(AccessibleForm):
@@ -64,7 +65,9 @@ class MultipleFileField(forms.FileField):
 class NoticeUploadForm(AccessibleForm):
     xml_files = MultipleFileField(
         label=_("Kunngjøringer (eForms XML)"),
-        help_text=_("Én eller flere XML-filer fra Doffin eller TED, høyst 200 filer på 5 MB hver."),
+        help_text=_(
+            "Én eller flere XML-filer fra Doffin eller TED: høyst 200 filer, 5 MB per fil og 50 MB til sammen."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -76,6 +79,11 @@ class NoticeUploadForm(AccessibleForm):
         if len(uploads) > MAX_UPLOAD_FILES:
             raise forms.ValidationError(
                 _("Høyst %(count)s filer om gangen."), params={"count": MAX_UPLOAD_FILES}
+            )
+        if sum(upload.size for upload in uploads) > MAX_UPLOAD_TOTAL_BYTES:
+            raise forms.ValidationError(
+                _("Filene er til sammen større enn %(limit)s."),
+                params={"limit": filesizeformat(MAX_UPLOAD_TOTAL_BYTES)},
             )
         for upload in uploads:
             if upload.size > MAX_BYTES:

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from marketplace.accounts.models import Organisation, OrganisationKind
 from marketplace.core.audit import audit_record
-from marketplace.core.exceptions import PermissionDenied
+from marketplace.core.exceptions import PermissionDenied, ValidationFailed
 from marketplace.insights.eforms import NoticeInvalid, NoticeUnsupported, ParsedNotice, parse_notice
 from marketplace.insights.eforms.buyers import buyer_kind_from
 from marketplace.insights.models import BuyerKind, Notice, NoticeAward, NoticeKind, NoticeLot
@@ -281,7 +281,7 @@ def notices_import(
     if actor is not None and not can_import_notices(actor):
         raise PermissionDenied("Bare MPS kan importere kunngjøringer.")
     if len(files) > MAX_FILES:
-        raise PermissionDenied(f"Høyst {MAX_FILES} filer per import.")
+        raise ValidationFailed(f"Høyst {MAX_FILES} filer per import; ingenting er lagret.")
     now = now or timezone.now()
     summary = NoticeImportSummary()
     parsed_files: list[tuple[str, str, ParsedNotice]] = []

@@ -192,3 +192,15 @@ def test_a_contract_notice_imported_after_its_award_does_not_count():
     counted = dict(Notice.objects.values_list("notice_id", "is_value_counted"))
     assert counted == {"award-1": True, "cn-1": False}
     assert Notice.objects.get(notice_id="award-1").value_amount == Decimal("11500000.00")
+
+
+def test_too_many_files_store_nothing(monkeypatch):
+    from marketplace.core.exceptions import ValidationFailed
+    from marketplace.insights.services import notices as service
+
+    monkeypatch.setattr(service, "MAX_FILES", 1)
+    files = [("a.xml", notice_xml(_spec())), ("b.xml", notice_xml(_spec(notice_id="b")))]
+    with pytest.raises(ValidationFailed) as caught:
+        notices_import(actor=None, files=files, now=NOW)
+    assert caught.value.message == "Høyst 1 filer per import; ingenting er lagret."
+    assert Notice.objects.count() == 0
