@@ -9,3 +9,7 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         # Registrations (demo data, periodic jobs) are appended here, one block per area.
         pass
+        # notices area: SDK examples and generated Norwegian notices in the demo
+        from marketplace.insights import demo_notices
+
+        demo_notices.register()

@@ -7,5 +7,7 @@ from django.utils.translation import gettext_lazy as _  # noqa: F401
 PAGES: list[tuple[str, object]] = [
     # statistics area
     # notices area
+    ("insights:notices", _("Kunngjøringer")),
+    ("insights:notice_list", _("Alle kunngjøringer")),
     # knowledge area
 ]

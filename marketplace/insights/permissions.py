@@ -23,3 +23,14 @@ def can_view_full_statistics(user: Any) -> bool:
 def acts_for_public_body(user: Any) -> bool:
     organisation = active_organisation(user)
     return bool(getattr(user, "is_authenticated", False)) and bool(getattr(organisation, "is_buyer", False))
+
+
+# --- notices area: the market analysis is public; importing notices is for MPS staff -------------------------------
+
+
+def can_view_notices(user: Any) -> bool:
+    return True
+
+
+def can_import_notices(user: Any) -> bool:
+    return is_mps_staff(user)
