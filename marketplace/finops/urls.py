@@ -1,5 +1,6 @@
 from django.urls import path
 
+from marketplace.finops.views import allocation as allocation_views
 from marketplace.finops.views import anomalies as anomaly_views
 from marketplace.finops.views import budgets as budget_views
 from marketplace.finops.views import commitments as commitments_views
@@ -24,6 +25,10 @@ urlpatterns = [
     # showback, commitments
     path("fordeling/", showback_views.showback, name="showback"),
     path("forpliktelser/", commitments_views.commitments, name="commitments"),
+    # showback settings: edit one cost centre or rule (add and remove are on the showback page)
+    path("fordeling/kostnadssted/<int:pk>/endre/", allocation_views.cost_centre_edit_view, name="cost_centre_edit"),
+    path("fordeling/regel/<int:pk>/endre/", allocation_views.allocation_rule_edit_view, name="allocation_rule_edit"),
+    path("fordeling/felles/<int:pk>/endre/", allocation_views.shared_rule_edit_view, name="shared_rule_edit"),
     # budgets, alerts, anomalies
     path("budsjett/", budget_views.budget_list_view, name="budgets"),
     path("budsjett/ny/", budget_views.budget_create_view, name="budget_create"),
