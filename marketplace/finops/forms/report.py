@@ -180,6 +180,4 @@ class CostCentreEditForm(AccessibleForm):
 
 def shares_text(rule: Any) -> str:
     """A fixed-split rule's shares as the form writes them: «IT=60, HR=40»."""
-    return ", ".join(
-        f"{share.cost_centre.code}={share.percent.normalize():f}" for share in rule.shares.all()
-    )
+    return ", ".join(f"{share.cost_centre.code}={share.percent.normalize():f}" for share in rule.shares.all())

@@ -275,7 +275,9 @@ def _set_split(
         )
 
 
-def _shared_data(rule: SharedCostRule, targets: list[CostCentre], shares: list[tuple[CostCentre, Decimal]]) -> dict[str, Any]:
+def _shared_data(
+    rule: SharedCostRule, targets: list[CostCentre], shares: list[tuple[CostCentre, Decimal]]
+) -> dict[str, Any]:
     fixed = rule.method == SplitMethod.FIXED
     return {
         "name": rule.name,
@@ -308,7 +310,14 @@ def shared_cost_rule_create(
     _require(actor, organisation)
     targets, shares = targets or [], shares or []
     errors = _shared_errors(
-        organisation, name=name, kind=kind, key=key, value=value, method=method, targets=targets, shares=shares
+        organisation,
+        name=name,
+        kind=kind,
+        key=key,
+        value=value,
+        method=method,
+        targets=targets,
+        shares=shares,
     )
     if errors:
         raise ValidationFailed(_("Regelen ble ikke lagret."), errors=errors)
@@ -352,7 +361,14 @@ def shared_cost_rule_update(
     _require(actor, organisation)
     targets, shares = targets or [], shares or []
     errors = _shared_errors(
-        organisation, name=name, kind=kind, key=key, value=value, method=method, targets=targets, shares=shares
+        organisation,
+        name=name,
+        kind=kind,
+        key=key,
+        value=value,
+        method=method,
+        targets=targets,
+        shares=shares,
     )
     if errors:
         raise ValidationFailed(_("Regelen ble ikke lagret."), errors=errors)

@@ -150,7 +150,13 @@ def test_edit_allocation_rule(client_as, world):
         3,
     )
     event = AuditEvent.objects.filter(verb="finops.allocation_rule_updated").latest("id")
-    assert event.data == {"kind": "sub_account", "key": "", "value": "sa-9", "cost_centre": hr.pk, "priority": 3}
+    assert event.data == {
+        "kind": "sub_account",
+        "key": "",
+        "value": "sa-9",
+        "cost_centre": hr.pk,
+        "priority": 3,
+    }
 
 
 def test_edit_allocation_rule_tag_without_key_is_refused(client_as, world):
@@ -230,7 +236,14 @@ def test_edit_shared_rule_to_fixed_percentages(client_as, world):
 def test_bad_fixed_shares_are_refused_and_nothing_changes(client_as, world, shares, message):
     shared = world["shared"]
     before = AuditEvent.objects.count()
-    data = {"name": "Ny", "kind": "service", "value": "Network", "method": "fixed", "shares": shares, "priority": 1}
+    data = {
+        "name": "Ny",
+        "kind": "service",
+        "value": "Network",
+        "method": "fixed",
+        "shares": shares,
+        "priority": 1,
+    }
     response = client_as("analyst").post(_urls(world)["shared"], data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -246,8 +259,12 @@ def test_denied_posts_change_nothing(client_as, world, who):
     client = client_as(who)
     urls = _urls(world)
     client.post(urls["centre"], {"name": "Endret", "parent": ""})
-    client.post(urls["rule"], {"kind": "sub_account", "value": "x", "cost_centre": world["hr"].pk, "priority": 1})
-    client.post(urls["shared"], {"name": "Endret", "kind": "service", "value": "x", "method": "even", "priority": 1})
+    client.post(
+        urls["rule"], {"kind": "sub_account", "value": "x", "cost_centre": world["hr"].pk, "priority": 1}
+    )
+    client.post(
+        urls["shared"], {"name": "Endret", "kind": "service", "value": "x", "method": "even", "priority": 1}
+    )
     assert CostCentre.objects.get(pk=world["hr"].pk).name == "HR"
     assert AllocationRule.objects.get(pk=world["rule"].pk).value == "it"
     assert SharedCostRule.objects.get(pk=world["shared"].pk).name == "Nettverk"
@@ -256,10 +273,22 @@ def test_denied_posts_change_nothing(client_as, world, who):
 def test_shared_rule_update_service_switches_back_to_targets(world):
     admin, it, shared = world["admin"], world["it"], world["shared"]
     services.shared_cost_rule_update(
-        actor=admin, rule=shared, name="N", kind="service", value="Network", method="fixed", shares=[(it, Decimal(100))]
+        actor=admin,
+        rule=shared,
+        name="N",
+        kind="service",
+        value="Network",
+        method="fixed",
+        shares=[(it, Decimal(100))],
     )
     services.shared_cost_rule_update(
-        actor=admin, rule=shared, name="N", kind="service", value="Network", method="proportional", targets=[it]
+        actor=admin,
+        rule=shared,
+        name="N",
+        kind="service",
+        value="Network",
+        method="proportional",
+        targets=[it],
     )
     shared.refresh_from_db()
     assert shared.method == "proportional"
