@@ -44,7 +44,9 @@ RATE_MESSAGES: dict[str, tuple[str, Any]] = {
     ),
     "currency": (
         "line %(line)s: currency must be a three-letter ISO code other than NOK, not %(value)r",
-        gettext_lazy("Linje %(line)s: valuta må være en ISO-kode på tre bokstaver (ikke NOK), ikke «%(value)s»."),
+        gettext_lazy(
+            "Linje %(line)s: valuta må være en ISO-kode på tre bokstaver (ikke NOK), ikke «%(value)s»."
+        ),
     ),
     "month": (
         "line %(line)s: month must be YYYY-MM, not %(value)r",

@@ -124,6 +124,7 @@ def sku_mapping_view(request: HttpRequest) -> HttpResponse:
 
 # --- exchange rates -----------------------------------------------------------------------------------------------
 
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def rates_view(request: HttpRequest) -> HttpResponse:
