@@ -294,3 +294,10 @@ def test_a_product_of_one_organisation_is_hidden_and_one_more(api, licences):
         ("Microsoft 365 E3", True, None),
         ("Zoom Workplace", True, None),
     ]
+
+
+def test_openapi_documents_the_mps_aggregate_endpoints(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for endpoint in ENDPOINTS:
+        assert f"{BASE}/{endpoint}" in schema["paths"]
+    assert {"MpsBudgetsOut", "MpsAnomaliesOut", "MpsLicencesOut"} <= set(schema["components"]["schemas"])
