@@ -45,6 +45,7 @@ from marketplace.finops.focus.check import VERSIONS
 from marketplace.finops.models import BillingPeriodData, FocusImport, ImportFormat
 from marketplace.finops.permissions import can_manage_finops, can_view_finops, can_view_finops_aggregates
 from marketplace.finops.selectors.budgets import budget_list, budget_status, exchange_rates
+from marketplace.finops.selectors.mps import mps_anomaly_summary, mps_budget_summary, mps_licence_summary
 from marketplace.finops.services.ingest import import_summary
 from marketplace.finops.services.uploads import UploadError, finops_upload_queue
 
@@ -656,3 +657,119 @@ def finops_mps_summary(request: HttpRequest, query: Query[MpsQuery]) -> dict[str
         }
     )
     return result
+
+
+# --- MPS aggregates: budgets, anomalies, licences -----------------------------------------------------------------
+
+
+class MpsBudgetQuery(Schema):
+    month: str | None = Field(None, description="the budget month, YYYY-MM; default the current month")
+
+
+class MpsBudgetsOut(Schema):
+    """Organisations with at least one budget that reached 80 % / 100 % of the month's budget, by actual cost so far
+    and by the month's forecast. Every count is null (`is_suppressed`) when fewer than `minimum_group_size`
+    organisations have a budget for the month."""
+
+    month: str
+    minimum_group_size: int
+    is_suppressed: bool
+    organisations: int | None
+    budgets: int | None
+    actual_80: int | None
+    actual_100: int | None
+    forecast_80: int | None
+    forecast_100: int | None
+
+
+class MpsAnomalyQuery(Schema):
+    days: int = Field(30, ge=1, le=90, description="anomalies of the last N days (up to yesterday)")
+
+
+class MpsAnomalyGroupOut(Schema):
+    group: str
+    organisations: int | None = Field(..., description="null when the group is suppressed")
+    anomalies: int | None
+    increase: str | None = Field(..., description="NOK: the spikes' actual minus expected")
+    decrease: str | None = Field(..., description="NOK: the drops' actual minus expected (negative)")
+    impact: str | None = Field(..., description="NOK: increase + decrease")
+    is_suppressed: bool
+
+
+class MpsAnomaliesOut(Schema):
+    since: str
+    until: str
+    days: int
+    minimum_group_size: int
+    by_category: list[MpsAnomalyGroupOut]
+    by_provider: list[MpsAnomalyGroupOut]
+
+
+class MpsLicenceQuery(Schema):
+    unused_days: int = Field(90, ge=1, le=730, description="a seat is unused after N days without activity")
+
+
+class MpsLicenceGroupOut(Schema):
+    group: str = Field(..., description="the product")
+    organisations: int | None = Field(..., description="null when the group is suppressed")
+    seats: int | None
+    unused: int | None
+    unused_yearly_cost: str | None = Field(
+        ..., description="NOK per year, over the organisations priced in NOK"
+    )
+    priced_organisations: int | None
+    is_suppressed: bool
+
+
+class MpsLicencesOut(Schema):
+    as_of: str
+    unused_days: int
+    minimum_group_size: int
+    by_product: list[MpsLicenceGroupOut]
+
+
+def _require_aggregates(request: HttpRequest) -> None:
+    if not can_view_finops_aggregates(request.user):
+        raise PermissionDenied(_("Bare MPS-ansatte ser samlede kostnadstall."))
+
+
+def _oslo_today() -> dt.date:
+    return timezone.now().astimezone(OSLO).date()
+
+
+@router.get(
+    "/finops/mps/budgets",
+    response={200: MpsBudgetsOut, **_ERRORS},
+    auth=token_auth,
+    summary="MPS staff: how many organisations reached 80 % / 100 % of a month's budget (counts only)",
+)
+def finops_mps_budgets(request: HttpRequest, query: Query[MpsBudgetQuery]) -> dict[str, Any]:
+    _require_aggregates(request)
+    today = _oslo_today()
+    month = _month(query.month, "month") or today.replace(day=1)
+    summary = mps_budget_summary(month=month, today=today)
+    return {"minimum_group_size": aggregates.MINIMUM_GROUP_SIZE, **summary}
+
+
+@router.get(
+    "/finops/mps/anomalies",
+    response={200: MpsAnomaliesOut, **_ERRORS},
+    auth=token_auth,
+    summary="MPS staff: cost anomalies counted and summed by service category and provider (aggregates only)",
+)
+def finops_mps_anomalies(request: HttpRequest, query: Query[MpsAnomalyQuery]) -> dict[str, Any]:
+    _require_aggregates(request)
+    summary = mps_anomaly_summary(today=_oslo_today(), days=query.days)
+    return _plain({"minimum_group_size": aggregates.MINIMUM_GROUP_SIZE, **summary})
+
+
+@router.get(
+    "/finops/mps/licences",
+    response={200: MpsLicencesOut, **_ERRORS},
+    auth=token_auth,
+    summary="MPS staff: SaaS seats, unused seats and their yearly cost by product (aggregates only)",
+)
+def finops_mps_licences(request: HttpRequest, query: Query[MpsLicenceQuery]) -> dict[str, Any]:
+    _require_aggregates(request)
+    summary = mps_licence_summary(today=_oslo_today(), unused_days=query.unused_days)
+    return _plain({"minimum_group_size": aggregates.MINIMUM_GROUP_SIZE, **summary})

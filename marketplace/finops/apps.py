@@ -20,3 +20,9 @@ class FinopsConfig(AppConfig):
 
         periodic.register("finops.budgets", dt.timedelta(hours=1), budgets_check)  # budget alerts
         periodic.register("finops.stale_imports", dt.timedelta(hours=1), finops_imports_recover)
+
+        from marketplace.finops.demo_settings import (
+            register as register_settings_demo,  # showback, budgets, seats
+        )
+
+        register_settings_demo()

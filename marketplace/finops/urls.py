@@ -1,11 +1,13 @@
 from django.urls import path
 
+from marketplace.finops.views import allocation as allocation_views
 from marketplace.finops.views import anomalies as anomaly_views
 from marketplace.finops.views import budgets as budget_views
 from marketplace.finops.views import commitments as commitments_views
 from marketplace.finops.views import dashboard as dashboard_views
 from marketplace.finops.views import imports as imports_views
 from marketplace.finops.views import mps as mps_views
+from marketplace.finops.views import mps_aggregates as mps_aggregate_views
 from marketplace.finops.views import optimise as optimise_views
 from marketplace.finops.views import settings as settings_views
 from marketplace.finops.views import showback as showback_views
@@ -16,6 +18,9 @@ urlpatterns = [
     # dashboard and MPS aggregates
     path("", dashboard_views.dashboard, name="dashboard"),
     path("mps/", mps_views.mps, name="mps"),
+    path("mps/budsjett/", mps_aggregate_views.mps_budgets, name="mps_budgets"),
+    path("mps/avvik/", mps_aggregate_views.mps_anomalies, name="mps_anomalies"),
+    path("mps/lisenser/", mps_aggregate_views.mps_licences, name="mps_licences"),
     # imports, upload, progress
     path("importer/", imports_views.import_list, name="imports"),
     path("importer/ny/", imports_views.upload, name="upload"),
@@ -24,6 +29,18 @@ urlpatterns = [
     # showback, commitments
     path("fordeling/", showback_views.showback, name="showback"),
     path("forpliktelser/", commitments_views.commitments, name="commitments"),
+    # showback settings: edit one cost centre or rule (add and remove are on the showback page)
+    path(
+        "fordeling/kostnadssted/<int:pk>/endre/",
+        allocation_views.cost_centre_edit_view,
+        name="cost_centre_edit",
+    ),
+    path(
+        "fordeling/regel/<int:pk>/endre/",
+        allocation_views.allocation_rule_edit_view,
+        name="allocation_rule_edit",
+    ),
+    path("fordeling/felles/<int:pk>/endre/", allocation_views.shared_rule_edit_view, name="shared_rule_edit"),
     # budgets, alerts, anomalies
     path("budsjett/", budget_views.budget_list_view, name="budgets"),
     path("budsjett/ny/", budget_views.budget_create_view, name="budget_create"),

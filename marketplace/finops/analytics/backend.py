@@ -100,9 +100,31 @@ def costs(scope: Scope, *, engine: str | None = None) -> ir.Table:
         if view not in con.list_tables():
             con._session.read.parquet(*files).createOrReplaceTempView(view)
         table = con.table(view)
-    else:
+        return table.select(*[table[name].cast(kind).name(name) for name, kind in STORAGE_SCHEMA.items()])
+    # A stored file is never rewritten (its name holds the import id), so the typed table over a tuple of files
+    # can be kept per connection: a warm report skips registering a new read_parquet view and reading the
+    # files' schema again. Bounded, oldest dropped first.
+    cache = _cost_tables(con)
+    key = tuple(files)
+    cached = cache.pop(key, None)
+    if cached is None:
         table = con.read_parquet(files if len(files) > 1 else files[0])
-    return table.select(*[table[name].cast(kind).name(name) for name, kind in STORAGE_SCHEMA.items()])
+        cached = table.select(*[table[name].cast(kind).name(name) for name, kind in STORAGE_SCHEMA.items()])
+    cache[key] = cached
+    while len(cache) > COST_TABLES_CACHED:
+        cache.pop(next(iter(cache)))
+    return cached
+
+
+COST_TABLES_CACHED = 32
+
+
+def _cost_tables(con: Any) -> dict[tuple[str, ...], ir.Table]:
+    """The per-connection cache of `costs` tables, in use order (insertion order of the dict)."""
+    caches = getattr(_local, "cost_tables", None)
+    if caches is None:
+        caches = _local.cost_tables = {}
+    return caches.setdefault(id(con), {})
 
 
 def execute(expr: ir.Table, *, engine: str | None = None) -> list[dict[str, Any]]:

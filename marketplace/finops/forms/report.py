@@ -161,3 +161,23 @@ class SharedCostRuleForm(AccessibleForm):
             except InvalidOperation:
                 raise forms.ValidationError(_("Ugyldig prosent for %(code)s.") % {"code": code}) from None
         return shares
+
+
+class CostCentreEditForm(AccessibleForm):
+    """Name and parent of an existing cost centre (the code is the key the rules and CSV use, so it stays)."""
+
+    name = forms.CharField(label=_("Navn"), max_length=200)
+    parent = forms.ModelChoiceField(
+        label=_("Overordnet kostnadssted"), queryset=CostCentre.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, cost_centre: CostCentre, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = CostCentre.objects.filter(  # type: ignore[attr-defined]
+            organisation_id=cost_centre.organisation_id
+        ).exclude(pk=cost_centre.pk)
+
+
+def shares_text(rule: Any) -> str:
+    """A fixed-split rule's shares as the form writes them: «IT=60, HR=40»."""
+    return ", ".join(f"{share.cost_centre.code}={share.percent.normalize():f}" for share in rule.shares.all())

@@ -171,20 +171,44 @@ def allocation_rule_create(
 
 @transaction.atomic
 def allocation_rule_update(
-    *, actor: Any, rule: AllocationRule, cost_centre: CostCentre, priority: int
+    *,
+    actor: Any,
+    rule: AllocationRule,
+    cost_centre: CostCentre,
+    priority: int,
+    kind: str | None = None,
+    key: str | None = None,
+    value: str | None = None,
 ) -> AllocationRule:
+    """Move a rule to another cost centre or priority; with `kind`/`key`/`value` also change what it matches (the
+    same checks as `allocation_rule_create`). Omitted match fields keep their value."""
     organisation = rule.organisation
     _require(actor, organisation)
     _centre_of(organisation, cost_centre, "cost_centre")
+    kind = rule.kind if kind is None else kind
+    key = rule.key if key is None else key
+    value = rule.value if value is None else value
+    errors = _match_errors(kind, key, value, [MatchKind.TAG, MatchKind.SUB_ACCOUNT])
+    if errors:
+        raise ValidationFailed(_("Regelen ble ikke lagret."), errors=errors)
+    rule.kind = kind
+    rule.key = key.strip() if kind == MatchKind.TAG else ""
+    rule.value = value.strip()
     rule.cost_centre = cost_centre
     rule.priority = priority
-    rule.save(update_fields=["cost_centre", "priority"])
+    rule.save(update_fields=["kind", "key", "value", "cost_centre", "priority"])
     audit_record(
         actor=actor,
         verb="finops.allocation_rule_updated",
         target=rule,
         organisation=organisation,
-        data={"cost_centre": cost_centre.pk, "priority": priority},
+        data={
+            "kind": rule.kind,
+            "key": rule.key,
+            "value": rule.value,
+            "cost_centre": cost_centre.pk,
+            "priority": priority,
+        },
     )
     return rule
 
@@ -206,6 +230,67 @@ def allocation_rule_delete(*, actor: Any, rule: AllocationRule) -> None:
 # --- shared-cost rules --------------------------------------------------------------------------------------------
 
 
+def _shared_errors(
+    organisation: Any,
+    *,
+    name: str,
+    kind: str,
+    key: str,
+    value: str,
+    method: str,
+    targets: list[CostCentre],
+    shares: list[tuple[CostCentre, Decimal]],
+) -> list[dict[str, str]]:
+    errors = _match_errors(kind, key, value, list(MatchKind.values))
+    if not name.strip():
+        errors.append({"field": "name", "message": _("Oppgi et navn.")})
+    if method not in SplitMethod.values:
+        errors.append({"field": "method", "message": _("Ukjent fordelingsmetode.")})
+    for centre in [*targets, *(c for c, _p in shares)]:
+        _centre_of(organisation, centre, "targets")
+    if method == SplitMethod.FIXED:
+        total = sum((p for _c, p in shares), Decimal(0))
+        if not shares:
+            errors.append({"field": "shares", "message": _("Oppgi minst ett kostnadssted med prosent.")})
+        elif any(p <= 0 for _c, p in shares) or total > 100:
+            errors.append(
+                {"field": "shares", "message": _("Prosentene må være større enn 0 og til sammen høyst 100.")}
+            )
+        if len({c.pk for c, _p in shares}) != len(shares):
+            errors.append({"field": "shares", "message": _("Et kostnadssted er oppgitt to ganger.")})
+    return errors
+
+
+def _set_split(
+    rule: SharedCostRule, method: str, targets: list[CostCentre], shares: list[tuple[CostCentre, Decimal]]
+) -> None:
+    """Targets for proportional/even, shares for fixed; the other kind is cleared."""
+    rule.shares.all().delete()
+    if method != SplitMethod.FIXED:
+        rule.targets.set(targets)
+    else:
+        rule.targets.clear()
+        SharedCostShare.objects.bulk_create(
+            [SharedCostShare(rule=rule, cost_centre=c, percent=p) for c, p in shares]
+        )
+
+
+def _shared_data(
+    rule: SharedCostRule, targets: list[CostCentre], shares: list[tuple[CostCentre, Decimal]]
+) -> dict[str, Any]:
+    fixed = rule.method == SplitMethod.FIXED
+    return {
+        "name": rule.name,
+        "kind": rule.kind,
+        "key": rule.key,
+        "value": rule.value,
+        "method": rule.method,
+        "targets": [] if fixed else sorted(c.pk for c in targets),
+        "shares": [[c.pk, str(p)] for c, p in shares] if fixed else [],
+        "priority": rule.priority,
+    }
+
+
 @transaction.atomic
 def shared_cost_rule_create(
     *,
@@ -224,23 +309,16 @@ def shared_cost_rule_create(
     summing to at most 100 (the rest stays unallocated)."""
     _require(actor, organisation)
     targets, shares = targets or [], shares or []
-    errors = _match_errors(kind, key, value, list(MatchKind.values))
-    if not name.strip():
-        errors.append({"field": "name", "message": _("Oppgi et navn.")})
-    if method not in SplitMethod.values:
-        errors.append({"field": "method", "message": _("Ukjent fordelingsmetode.")})
-    for centre in [*targets, *(c for c, _p in shares)]:
-        _centre_of(organisation, centre, "targets")
-    if method == SplitMethod.FIXED:
-        total = sum((p for _c, p in shares), Decimal(0))
-        if not shares:
-            errors.append({"field": "shares", "message": _("Oppgi minst ett kostnadssted med prosent.")})
-        elif any(p <= 0 for _c, p in shares) or total > 100:
-            errors.append(
-                {"field": "shares", "message": _("Prosentene må være større enn 0 og til sammen høyst 100.")}
-            )
-        if len({c.pk for c, _p in shares}) != len(shares):
-            errors.append({"field": "shares", "message": _("Et kostnadssted er oppgitt to ganger.")})
+    errors = _shared_errors(
+        organisation,
+        name=name,
+        kind=kind,
+        key=key,
+        value=value,
+        method=method,
+        targets=targets,
+        shares=shares,
+    )
     if errors:
         raise ValidationFailed(_("Regelen ble ikke lagret."), errors=errors)
     rule = SharedCostRule.objects.create(
@@ -252,26 +330,62 @@ def shared_cost_rule_create(
         method=method,
         priority=priority,
     )
-    if method != SplitMethod.FIXED:
-        rule.targets.set(targets)
-    else:
-        SharedCostShare.objects.bulk_create(
-            [SharedCostShare(rule=rule, cost_centre=c, percent=p) for c, p in shares]
-        )
+    _set_split(rule, method, targets, shares)
     audit_record(
         actor=actor,
         verb="finops.shared_cost_rule_created",
         target=rule,
         organisation=organisation,
-        data={
-            "name": rule.name,
-            "kind": kind,
-            "key": rule.key,
-            "value": rule.value,
-            "method": method,
-            "targets": sorted(c.pk for c in targets),
-            "shares": [[c.pk, str(p)] for c, p in shares],
-        },
+        data=_shared_data(rule, targets, shares),
+    )
+    return rule
+
+
+@transaction.atomic
+def shared_cost_rule_update(
+    *,
+    actor: Any,
+    rule: SharedCostRule,
+    name: str,
+    kind: str,
+    key: str = "",
+    value: str,
+    method: str,
+    targets: list[CostCentre] | None = None,
+    shares: list[tuple[CostCentre, Decimal]] | None = None,
+    priority: int = 100,
+) -> SharedCostRule:
+    """Change what a shared-cost rule matches and how it is split, with the same rules as `shared_cost_rule_create`.
+    Switching the method replaces the split: targets are cleared for fixed, shares for the others."""
+    organisation = rule.organisation
+    _require(actor, organisation)
+    targets, shares = targets or [], shares or []
+    errors = _shared_errors(
+        organisation,
+        name=name,
+        kind=kind,
+        key=key,
+        value=value,
+        method=method,
+        targets=targets,
+        shares=shares,
+    )
+    if errors:
+        raise ValidationFailed(_("Regelen ble ikke lagret."), errors=errors)
+    rule.name = name.strip()
+    rule.kind = kind
+    rule.key = key.strip() if kind == MatchKind.TAG else ""
+    rule.value = value.strip()
+    rule.method = method
+    rule.priority = priority
+    rule.save(update_fields=["name", "kind", "key", "value", "method", "priority"])
+    _set_split(rule, method, targets, shares)
+    audit_record(
+        actor=actor,
+        verb="finops.shared_cost_rule_updated",
+        target=rule,
+        organisation=organisation,
+        data=_shared_data(rule, targets, shares),
     )
     return rule
 

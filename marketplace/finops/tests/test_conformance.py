@@ -350,11 +350,68 @@ def test_commitment_usage_adds_up_to_the_purchase(tmp_path):
     assert brief(result) == []
 
 
-def test_commitment_usage_that_does_not_add_up_is_a_warning_on_its_rows(tmp_path):
+def test_commitment_usage_that_does_not_add_up_to_the_purchase_is_only_a_note(tmp_path):
+    # FOCUS requires the balance over the commitment's whole term; one file may hold part of it
     result, _ = check_rows(tmp_path, _commitment_rows("0.90"))
-    assert brief(result) == [("CommitmentDiscountId-commitment", "warning", "CommitmentDiscountId", 3)]
+    assert brief(result) == [("CommitmentDiscountId-commitment", "info", "CommitmentDiscountId", 3)]
     assert "cd-1" in result.findings[0].message
     assert result.rows_rejected == 0
+
+
+def test_commitment_usage_that_is_not_used_plus_unused_is_a_warning(tmp_path):
+    rows = _commitment_rows("1.25")
+    # a third Usage row of the commitment, without Used or Unused: Usage 1.25, Used + Unused 1.00
+    third = {**rows[1], "EffectiveCost": "0.25", "CommitmentDiscountStatus": ""}
+    result, _ = check_rows(tmp_path, [*rows, third])
+    assert brief(result) == [
+        ("CommitmentDiscountStatus-nullability", "warning", "CommitmentDiscountStatus", 1),
+        ("EffectiveCost-commitment", "warning", "EffectiveCost", 3),
+    ]
+    assert "cd-1" in result.findings[1].message
+    assert "(3 rows, first at row 2)" in result.findings[1].message
+    assert result.rows_rejected == 0
+
+
+def test_commitment_usage_used_plus_unused_within_tolerance_is_fine(tmp_path):
+    rows = _commitment_rows("1.0000001")
+    rows[1]["EffectiveCost"] = "0.7500001"
+    result, _ = check_rows(tmp_path, rows)
+    assert brief(result) == []
+
+
+# --- invoices -------------------------------------------------------------------------------------------------
+
+
+def test_an_invoice_of_two_billing_accounts_is_a_warning(tmp_path):
+    result, _ = check_rows(
+        tmp_path,
+        [
+            row(),
+            row(BillingAccountId="acct-2"),
+            row(InvoiceId="inv-2", BillingAccountId="acct-2"),
+            row(InvoiceId=""),
+            row(InvoiceId="", BillingAccountId="acct-3"),
+        ],
+    )
+    assert brief(result) == [("InvoiceId-relationship", "warning", "InvoiceId", 2)]
+    assert result.findings[0].message == (
+        "1 InvoiceId value(s) (inv-1) belong to more than one BillingAccountId (2 rows, first at row 1)"
+    )
+    assert result.rows_rejected == 0
+
+
+def test_invoices_of_one_billing_account_each_are_fine(tmp_path):
+    result, _ = check_rows(
+        tmp_path, [row(), row(), row(InvoiceId="inv-2", BillingAccountId="acct-2"), row(InvoiceId="")]
+    )
+    assert brief(result) == []
+
+
+def test_the_invoice_rule_needs_both_columns(tmp_path):
+    result, _ = check_rows(
+        tmp_path, [row(), row(BillingAccountId="acct-2")], drop=("InvoiceId",), version="1.2"
+    )
+    assert "InvoiceId-relationship" not in [f.rule_id for f in result.findings]
 
 
 def test_commitment_status_without_commitment_id(tmp_path):

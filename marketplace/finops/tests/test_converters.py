@@ -481,3 +481,17 @@ def test_times_are_normalised_to_utc(text, expected):
     con.execute("SET TimeZone = 'Europe/Oslo'")  # the session zone must not matter
     sql = f"SELECT CAST({utc_timestamp('v')} AS VARCHAR) FROM (SELECT ?::VARCHAR AS v)"
     assert one(con, sql, [text]) == (expected,)
+
+
+def test_aws_cur_commitments_are_conformant_and_only_the_term_balance_is_noted():
+    """The converter's commitment rows meet both identities a file can show (purchases with EffectiveCost 0, Usage =
+    Used + Unused); the purchase balance holds over the whole term only, so the checker notes it as INFO (it was a
+    warning on these 8 rows: the partial-upfront reservation's 500 upfront fee and the month's recurring fees
+    against 3 days of amortised usage)."""
+    con, view, _ = convert([FIXTURES / "aws_cur.csv"], "aws-cur")
+    result = check_relation(con, view)
+    commitments = [f for f in result.findings if f.rule_id.endswith("-commitment")]
+    assert [(f.rule_id, f.severity, f.column, f.rows) for f in commitments] == [
+        ("CommitmentDiscountId-commitment", INFO, "CommitmentDiscountId", 8)
+    ]
+    assert [f for f in result.findings if f.severity == WARNING] == []

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from marketplace.core.models import AuditEvent
 from marketplace.finops.models import ExchangeRate
@@ -98,3 +99,82 @@ def test_demo_rates_file_loads():
     result = finops_rates_load(lines=RATES_FILE.read_text(encoding="utf-8").splitlines())
     assert result.created == 48
     assert rate_for("EUR", dt.date(2025, 1, 1)) == Decimal("11.77")
+
+
+@pytest.mark.parametrize(
+    ("lines", "code", "line", "english", "norwegian"),
+    [
+        (
+            ["a,b"],
+            "header",
+            None,
+            "The first line must be the header currency,month,nok_per_unit,source",
+            "Første linje må være overskriften currency,month,nok_per_unit,source.",
+        ),
+        (
+            ["currency,month,nok_per_unit,source"],
+            "empty",
+            None,
+            "The file holds no rates",
+            "Filen har ingen kurser.",
+        ),
+        (
+            ["currency,month,nok_per_unit,source", "USD,1"],
+            "fields",
+            2,
+            "line 2: expected 4 fields, got 2",
+            "Linje 2: forventet 4 felt, fant 2.",
+        ),
+        (
+            ["currency,month,nok_per_unit,source", "us,2025-01,1,x"],
+            "currency",
+            2,
+            "line 2: currency must be a three-letter ISO code other than NOK, not 'us'",
+            "Linje 2: valuta må være en ISO-kode på tre bokstaver (ikke NOK), ikke «us».",
+        ),
+        (
+            ["currency,month,nok_per_unit,source", "USD,2025-1,1,x"],
+            "month",
+            2,
+            "line 2: month must be YYYY-MM, not '2025-1'",
+            "Linje 2: måned må være ÅÅÅÅ-MM, ikke «2025-1».",
+        ),
+        (
+            ["currency,month,nok_per_unit,source", "USD,2025-01,ti,x"],
+            "rate_not_number",
+            2,
+            "line 2: nok_per_unit is not a number: 'ti'",
+            "Linje 2: nok_per_unit er ikke et tall: «ti».",
+        ),
+        (
+            ["currency,month,nok_per_unit,source", "USD,2025-01,0,x"],
+            "rate_not_positive",
+            2,
+            "line 2: nok_per_unit must be greater than 0",
+            "Linje 2: nok_per_unit må være større enn 0.",
+        ),
+        (
+            ["currency,month,nok_per_unit,source", "USD,2025-01,1,"],
+            "source_missing",
+            2,
+            "line 2: source is required (e.g. 'Norges Bank, monthly average')",
+            "Linje 2: kilde mangler (for eksempel «Norges Bank, månedsgjennomsnitt»).",
+        ),
+        (
+            ["currency,month,nok_per_unit,source", "USD,2025-01,1,x", "USD,2025-01,2,x"],
+            "duplicate",
+            3,
+            "line 3: USD 2025-01 appears twice",
+            "Linje 3: USD 2025-01 står to ganger.",
+        ),
+    ],
+)
+def test_every_refusal_has_a_code_and_both_languages(lines, code, line, english, norwegian):
+    with pytest.raises(RatesError) as caught:
+        finops_rates_load(lines=lines)
+    (issue,) = caught.value.issues
+    assert (issue.code, issue.line) == (code, line)
+    assert caught.value.errors == [english] == [issue.message]
+    with translation.override("nb"):
+        assert issue.text() == norwegian
+    assert not ExchangeRate.objects.exists()

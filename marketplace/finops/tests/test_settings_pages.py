@@ -286,7 +286,7 @@ def test_rates_pasted_then_uploaded_replaces(as_):
         ("currency,month,nok_per_unit,source\n", "Filen har ingen kurser."),
         (
             "currency,month,nok_per_unit,source\nEUR,2026-13,1,NB\n",
-            "Linje 2: måned må være ÅÅÅÅ-MM, ikke &#x27;2026-13&#x27;.",
+            "Linje 2: måned må være ÅÅÅÅ-MM, ikke «2026-13».",
         ),
         (
             "currency,month,nok_per_unit,source\nNOK,2026-10,1,NB\n",

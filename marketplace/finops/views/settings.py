@@ -8,7 +8,6 @@ product's price again replaces it."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from marketplace.finops.forms.settings import LicencePriceForm, RatesForm, SkuMappingForm
@@ -126,53 +124,6 @@ def sku_mapping_view(request: HttpRequest) -> HttpResponse:
 
 # --- exchange rates -----------------------------------------------------------------------------------------------
 
-_RATE_ERRORS: list[tuple[re.Pattern[str], Any]] = [
-    (
-        re.compile(r"^The first line must be the header (?P<header>.+)$"),
-        gettext_lazy("Første linje må være overskriften %(header)s."),
-    ),
-    (re.compile(r"^The file holds no rates$"), gettext_lazy("Filen har ingen kurser.")),
-    (
-        re.compile(r"^line (?P<line>\d+): expected 4 fields, got (?P<got>\d+)$"),
-        gettext_lazy("Linje %(line)s: forventet 4 felt, fant %(got)s."),
-    ),
-    (
-        re.compile(r"^line (?P<line>\d+): currency must be .*, not (?P<value>.*)$"),
-        gettext_lazy(
-            "Linje %(line)s: valuta må være en ISO-kode på tre bokstaver (ikke NOK), ikke %(value)s."
-        ),
-    ),
-    (
-        re.compile(r"^line (?P<line>\d+): month must be YYYY-MM, not (?P<value>.*)$"),
-        gettext_lazy("Linje %(line)s: måned må være ÅÅÅÅ-MM, ikke %(value)s."),
-    ),
-    (
-        re.compile(r"^line (?P<line>\d+): nok_per_unit is not a number: (?P<value>.*)$"),
-        gettext_lazy("Linje %(line)s: nok_per_unit er ikke et tall: %(value)s."),
-    ),
-    (
-        re.compile(r"^line (?P<line>\d+): nok_per_unit must be greater than 0$"),
-        gettext_lazy("Linje %(line)s: nok_per_unit må være større enn 0."),
-    ),
-    (
-        re.compile(r"^line (?P<line>\d+): source is required.*$"),
-        gettext_lazy("Linje %(line)s: kilde mangler (for eksempel «Norges Bank, månedsgjennomsnitt»)."),
-    ),
-    (
-        re.compile(r"^line (?P<line>\d+): (?P<rate>.+) appears twice$"),
-        gettext_lazy("Linje %(line)s: %(rate)s står to ganger."),
-    ),
-]
-
-
-def rates_error_text(message: str) -> str:
-    """The rates service's (English, CLI) error in Norwegian; an unknown message is shown as it is."""
-    for pattern, template in _RATE_ERRORS:
-        match = pattern.match(message)
-        if match:
-            return str(template) % match.groupdict()
-    return message
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -187,7 +138,7 @@ def rates_view(request: HttpRequest) -> HttpResponse:
             try:
                 result = finops_rates_load(lines=form.cleaned_data["lines"], user=request.user)
             except RatesError as exc:
-                rate_errors = [rates_error_text(error) for error in exc.errors]
+                rate_errors = [issue.text() for issue in exc.issues]
             else:
                 messages.success(
                     request,
