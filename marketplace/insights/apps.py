@@ -9,3 +9,6 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         # Registrations (demo data, periodic jobs) are appended here, one block per area.
         pass
+        from marketplace.insights.demo_knowledge import register as register_knowledge_demo  # knowledge area
+
+        register_knowledge_demo()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
 PAGES: list[tuple[str, object]] = [
     # statistics area
     # notices area
     # knowledge area
+    ("insights:knowledge", _("Kunnskap")),
+    ("insights:forum", _("Skyforum")),
+    ("insights:groups", _("Ekspertgrupper")),
+    ("insights:meetings", _("Møter")),
+    ("insights:surveys", _("Undersøkelse")),
 ]
