@@ -129,7 +129,7 @@ def attachment_check(
     if size <= 0:
         return [*problems, AttachmentProblem("empty")]
     if size > max_bytes:
-        problems.append(AttachmentProblem("size"))
+        return [*problems, AttachmentProblem("size")]
     if (extension == "pdf" and not head.startswith(b"%PDF-")) or (
         extension in ZIP_FORMATS and not head.startswith(b"PK\x03\x04")
     ):
