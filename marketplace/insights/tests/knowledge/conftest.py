@@ -11,8 +11,6 @@ from marketplace.accounts.middleware import activate
 from marketplace.accounts.models import Organisation, Role, User
 from marketplace.accounts.tests.factories import member
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-
 
 @dataclass
 class Actors:

@@ -13,7 +13,6 @@ from marketplace.core.models import AuditEvent
 from marketplace.insights.models import Survey, SurveyAnswer, SurveyResponse
 from marketplace.insights.selectors.survey import survey_results
 from marketplace.insights.services import survey as services
-from marketplace.insights.tests.knowledge_fixtures import actors  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 OPEN = dt.datetime(2026, 10, 10, 10, 0, tzinfo=dt.UTC)

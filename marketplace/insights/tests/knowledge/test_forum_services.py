@@ -9,7 +9,6 @@ from marketplace.core.models import AuditEvent
 from marketplace.insights.models import ForumAnswer, ForumQuestion
 from marketplace.insights.selectors.forum import question_list
 from marketplace.insights.services import forum as services
-from marketplace.insights.tests.knowledge_fixtures import actors  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from marketplace.core.models import AuditEvent
 from marketplace.insights.models import Article, ArticleStatus, Attachment, Tag
 from marketplace.insights.selectors.knowledge import article_list
 from marketplace.insights.services import knowledge as services
-from marketplace.insights.tests.knowledge_fixtures import PDF_BYTES, actors  # noqa: F401
+from marketplace.insights.tests.knowledge.helpers import PDF_BYTES
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from marketplace.insights.models import (
 )
 from marketplace.insights.services import community as services
 from marketplace.insights.services.knowledge import slides_add
-from marketplace.insights.tests.knowledge_fixtures import PDF_BYTES, actors  # noqa: F401
+from marketplace.insights.tests.knowledge.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 5, 4, 8, 0, tzinfo=dt.UTC)
