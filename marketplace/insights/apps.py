@@ -13,3 +13,6 @@ class InsightsConfig(AppConfig):
         from marketplace.insights import demo_notices
 
         demo_notices.register()
+        from marketplace.insights.demo_knowledge import register as register_knowledge_demo  # knowledge area
+
+        register_knowledge_demo()

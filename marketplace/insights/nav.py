@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
 PAGES: list[tuple[str, object]] = [
     # statistics area
@@ -10,4 +10,9 @@ PAGES: list[tuple[str, object]] = [
     ("insights:notices", _("Kunngjøringer")),
     ("insights:notice_list", _("Alle kunngjøringer")),
     # knowledge area
+    ("insights:knowledge", _("Kunnskap")),
+    ("insights:forum", _("Skyforum")),
+    ("insights:groups", _("Ekspertgrupper")),
+    ("insights:meetings", _("Møter")),
+    ("insights:surveys", _("Undersøkelse")),
 ]

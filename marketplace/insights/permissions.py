@@ -33,4 +33,72 @@ def can_view_notices(user: Any) -> bool:
 
 
 def can_import_notices(user: Any) -> bool:
+# --- knowledge area: knowledge base, Skyforum, expert groups, meetings, annual survey ---------------------------
+#
+# - Knowledge base: published articles and their attachments are public; drafts, writing and uploads: MPS staff.
+# - Skyforum: read and write for users acting for a public body, and MPS staff. Suppliers do not see the forum: it is
+#   where public bodies compare notes on suppliers and procurements, so supplier users are kept out (decision).
+#   MPS staff moderate (hide/restore with reason, lock); the asker or MPS staff mark the accepted answer.
+# - Expert groups: everyone sees the groups; users acting for a public body apply; MPS staff approve/reject.
+# - Meetings: everyone sees them; public bodies (and MPS staff) register; MPS staff plan them and upload slides;
+#   slides are downloadable by everyone once uploaded.
+# - Annual survey: the org admin of a public body answers for the organisation; aggregated results are public, free
+#   text answers are shown to MPS staff only; MPS staff define surveys and questions.
+
+from marketplace.accounts.models import Role  # noqa: E402
+from marketplace.accounts.permissions import acts_for, has_role  # noqa: E402
+
+
+def can_view_article(user: Any, article: Any) -> bool:
+    return bool(getattr(article, "is_published", False)) or is_mps_staff(user)
+
+
+def can_edit_articles(user: Any) -> bool:
+    return is_mps_staff(user)
+
+
+def can_use_forum(user: Any) -> bool:
+    """Read, ask and answer in Skyforum."""
+    return acts_for_public_body(user) or is_mps_staff(user)
+
+
+def can_moderate_forum(user: Any) -> bool:
+    return is_mps_staff(user)
+
+
+def can_answer_question(user: Any, question: Any) -> bool:
+    return can_use_forum(user) and not question.is_locked and not question.is_hidden
+
+
+def can_accept_answer(user: Any, question: Any) -> bool:
+    if is_mps_staff(user):
+        return True
+    return can_use_forum(user) and question.author_id == getattr(user, "pk", None) and not question.is_locked
+
+
+def can_apply_expert_group(user: Any) -> bool:
+    return acts_for_public_body(user)
+
+
+def can_manage_expert_groups(user: Any) -> bool:
+    return is_mps_staff(user)
+
+
+def can_register_meeting(user: Any) -> bool:
+    return acts_for_public_body(user) or is_mps_staff(user)
+
+
+def can_manage_meetings(user: Any) -> bool:
+    return is_mps_staff(user)
+
+
+def can_answer_survey(user: Any, organisation: Any) -> bool:
+    return acts_for_public_body(user) and acts_for(user, organisation) and has_role(user, Role.ORG_ADMIN)
+
+
+def can_manage_survey(user: Any) -> bool:
+    return is_mps_staff(user)
+
+
+def can_view_survey_free_text(user: Any) -> bool:
     return is_mps_staff(user)

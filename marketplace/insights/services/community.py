@@ -1,0 +1,222 @@
+"""Expert groups and information meetings: apply/approve (seats enforced), plan meetings, register (capacity,
+waiting list or refusal), cancel (the first on the waiting list moves up)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.accounts.models import Organisation
+from marketplace.accounts.permissions import active_organisation
+from marketplace.core.audit import audit_record
+from marketplace.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from marketplace.insights.models import (
+    ExpertGroup,
+    GroupMembership,
+    Meeting,
+    MeetingRegistration,
+    MembershipStatus,
+    RegistrationStatus,
+)
+from marketplace.insights.permissions import (
+    can_apply_expert_group,
+    can_manage_expert_groups,
+    can_manage_meetings,
+    can_register_meeting,
+)
+
+# --- expert groups ------------------------------------------------------------------------------------------------
+
+
+def group_seats_taken(group: ExpertGroup) -> int:
+    return group.memberships.filter(status=MembershipStatus.APPROVED).count()
+
+
+@transaction.atomic
+def group_apply(
+    *, actor: Any, group: ExpertGroup, motivation: str = "", now: dt.datetime | None = None
+) -> GroupMembership:
+    if not can_apply_expert_group(actor):
+        raise PermissionDenied(_("Ekspertgruppene er for brukere som handler for en offentlig virksomhet."))
+    group = ExpertGroup.objects.select_for_update().get(pk=group.pk)
+    if not group.is_open:
+        raise Conflict(_("Gruppen tar ikke imot søknader nå."))
+    if len(motivation) > 2000:
+        raise ValidationFailed(
+            _("Søknaden er ikke lagret."),
+            errors=[{"field": "motivation", "message": _("Motivasjonen kan ha høyst 2000 tegn.")}],
+        )
+    if GroupMembership.objects.filter(
+        group=group, user=actor, status__in=[MembershipStatus.PENDING, MembershipStatus.APPROVED]
+    ).exists():
+        raise Conflict(_("Du har allerede søkt eller er medlem."))
+    now = now or timezone.now()
+    organisation = cast(Organisation, active_organisation(actor))
+    membership = GroupMembership.objects.create(
+        group=group, user=actor, organisation=organisation, motivation=motivation.strip(), applied_at=now
+    )
+    audit_record(
+        actor=actor, verb="insights.group_apply", target=membership, organisation=organisation,
+        data={"group": group.slug}, now=now,
+    )  # fmt: skip
+    return membership
+
+
+@transaction.atomic
+def membership_decide(
+    *,
+    actor: Any,
+    membership: GroupMembership,
+    approve: bool,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> GroupMembership:
+    """Approve (only while seats remain) or reject a pending application."""
+    if not can_manage_expert_groups(actor):
+        raise PermissionDenied(_("Bare MPS behandler søknader til ekspertgruppene."))
+    group = ExpertGroup.objects.select_for_update().get(pk=membership.group_id)
+    membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != MembershipStatus.PENDING:
+        raise Conflict(_("Søknaden er allerede behandlet."))
+    if approve and group_seats_taken(group) >= group.seats:
+        raise Conflict(
+            _("Alle %(seats)s plassene i %(group)s er tatt.") % {"seats": group.seats, "group": group.name}
+        )
+    now = now or timezone.now()
+    membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
+    membership.decided_at = now
+    membership.decided_by = actor
+    membership.decision_reason = " ".join(reason.split())[:500]
+    membership.save()
+    audit_record(
+        actor=actor,
+        verb="insights.group_approve" if approve else "insights.group_reject",
+        target=membership,
+        organisation=membership.organisation,
+        data={"group": group.slug, "user": membership.user_id, "reason": membership.decision_reason},
+        now=now,
+    )
+    return membership
+
+
+# --- meetings -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Any,
+    title: str,
+    agenda: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    place: str = "",
+    online_url: str = "",
+    has_waiting_list: bool = True,
+    group: ExpertGroup | None = None,
+) -> Meeting:
+    if not can_manage_meetings(actor):
+        raise PermissionDenied(_("Bare MPS planlegger møter."))
+    errors: list[dict[str, str]] = []
+    if not title.strip():
+        errors.append({"field": "title", "message": _("Skriv en tittel.")})
+    if not agenda.strip():
+        errors.append({"field": "agenda", "message": _("Skriv agendaen.")})
+    if ends_at <= starts_at:
+        errors.append({"field": "ends_at", "message": _("Møtet må slutte etter at det starter.")})
+    if capacity < 1:
+        errors.append({"field": "capacity", "message": _("Møtet må ha minst én plass.")})
+    if not place.strip() and not online_url.strip():
+        errors.append({"field": "place", "message": _("Oppgi sted, lenke til nettmøte eller begge.")})
+    if errors:
+        raise ValidationFailed(_("Møtet er ikke lagret."), errors=errors)
+    meeting = Meeting.objects.create(
+        title=title.strip(), agenda=agenda.strip(), starts_at=starts_at, ends_at=ends_at, capacity=capacity,
+        place=place.strip(), online_url=online_url.strip(), has_waiting_list=has_waiting_list, group=group,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, verb="insights.meeting_create", target=meeting,
+        data={"title": meeting.title, "starts_at": starts_at.isoformat(), "capacity": capacity},
+    )  # fmt: skip
+    return meeting
+
+
+def _registered_count(meeting: Meeting) -> int:
+    return meeting.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+
+
+@transaction.atomic
+def meeting_register(*, actor: Any, meeting: Meeting, now: dt.datetime | None = None) -> MeetingRegistration:
+    """A seat while there is one; then the waiting list (when the meeting has one), else refused."""
+    if not can_register_meeting(actor):
+        raise PermissionDenied(_("Påmelding er for brukere som handler for en offentlig virksomhet."))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    now = now or timezone.now()
+    if meeting.starts_at <= now:
+        raise Conflict(_("Møtet har startet; påmeldingen er stengt."))
+    if meeting.registrations.filter(
+        user=actor, status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITING]
+    ).exists():
+        raise Conflict(_("Du er allerede påmeldt."))
+    if _registered_count(meeting) < meeting.capacity:
+        status = RegistrationStatus.REGISTERED
+    elif meeting.has_waiting_list:
+        status = RegistrationStatus.WAITING
+    else:
+        raise Conflict(_("Møtet er fullt."))
+    organisation = cast(Organisation, active_organisation(actor))
+    try:
+        with transaction.atomic():
+            registration = MeetingRegistration.objects.create(
+                meeting=meeting, user=actor, organisation=organisation, status=status, registered_at=now
+            )
+    except IntegrityError:
+        raise Conflict(_("Du er allerede påmeldt.")) from None
+    audit_record(
+        actor=actor, verb="insights.meeting_register", target=registration, organisation=organisation,
+        data={"meeting": meeting.pk, "status": status}, now=now,
+    )  # fmt: skip
+    return registration
+
+
+@transaction.atomic
+def meeting_cancel(
+    *, actor: Any, meeting: Meeting, now: dt.datetime | None = None
+) -> tuple[MeetingRegistration, MeetingRegistration | None]:
+    """Cancel the actor's own registration; the first on the waiting list gets the seat. Returns (cancelled,
+    promoted or None)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    now = now or timezone.now()
+    registration = meeting.registrations.filter(
+        user=actor, status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITING]
+    ).first()
+    if registration is None:
+        raise Conflict(_("Du er ikke påmeldt."))
+    if meeting.starts_at <= now:
+        raise Conflict(_("Møtet har startet; påmeldingen kan ikke endres."))
+    had_seat = registration.status == RegistrationStatus.REGISTERED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "cancelled_at"])
+    promoted = None
+    if had_seat:
+        promoted = (
+            meeting.registrations.filter(status=RegistrationStatus.WAITING)
+            .order_by("registered_at", "pk")
+            .first()
+        )
+        if promoted is not None and _registered_count(meeting) < meeting.capacity:
+            promoted.status = RegistrationStatus.REGISTERED
+            promoted.save(update_fields=["status"])
+        else:
+            promoted = None
+    audit_record(
+        actor=actor, verb="insights.meeting_cancel", target=registration, organisation=registration.organisation,
+        data={"meeting": meeting.pk, "promoted": promoted.pk if promoted else None}, now=now,
+    )  # fmt: skip
+    return registration, promoted
