@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
 PAGES: list[tuple[str, object]] = [
     # statistics area
+    ("insights:index", _("Statistikk")),
+    ("insights:goals", _("Mål")),
+    ("insights:programmes", _("Programmer")),
+    ("insights:statistics_full", _("Full statistikk (MPS)")),
     # notices area
     # knowledge area
 ]

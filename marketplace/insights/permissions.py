@@ -23,3 +23,8 @@ def can_view_full_statistics(user: Any) -> bool:
 def acts_for_public_body(user: Any) -> bool:
     organisation = active_organisation(user)
     return bool(getattr(user, "is_authenticated", False)) and bool(getattr(organisation, "is_buyer", False))
+
+
+# statistics area: the programme board is public; MPS staff edit it and see its history
+def can_edit_programmes(user: Any) -> bool:
+    return is_mps_staff(user)
