@@ -193,6 +193,7 @@ def programme_phase_delete(
     if phase.programme_id != programme.pk:
         raise ValidationFailed(_("Fasen hører ikke til dette programmet."))
     with transaction.atomic():
+        phase = ProgrammePhase.objects.select_for_update().get(pk=phase.pk)
         label = _phase_label(phase)
         phase.delete()
         _record(

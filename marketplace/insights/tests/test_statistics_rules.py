@@ -104,7 +104,7 @@ def test_quarters():
     assert stats.quarter_index(2024, 1) == 8096
     assert stats.quarter_index(2024, 4) - stats.quarter_index(2022, 4) == 8
     assert stats.quarter_label(stats.quarter_index(2025, 3)) == "2025 K3"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="quarter must be 1–4"):
         stats.quarter_index(2024, 5)
 
 
