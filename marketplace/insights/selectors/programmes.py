@@ -13,10 +13,12 @@ from marketplace.insights.models import Programme, ProgrammePhase, ProgrammeRevi
 from marketplace.insights.permissions import can_edit_programmes
 from marketplace.insights.statistics import quarter_index, quarter_label
 
+PHASE_ORDER = ("start_year", "start_quarter", "end_year", "end_quarter", "id")
+
 
 def programme_list() -> QuerySet[Programme]:
     return Programme.objects.prefetch_related(
-        Prefetch("phases", queryset=ProgrammePhase.objects.order_by(*ProgrammePhase._meta.ordering))
+        Prefetch("phases", queryset=ProgrammePhase.objects.order_by(*PHASE_ORDER))
     )
 
 

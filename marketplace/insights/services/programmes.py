@@ -16,6 +16,7 @@ from marketplace.insights.models import Programme, ProgrammePhase, ProgrammeRevi
 from marketplace.insights.permissions import can_edit_programmes
 from marketplace.insights.statistics import quarter_index
 
+PHASE_ORDER = ("start_year", "start_quarter", "end_year", "end_quarter", "id")
 PROGRAMME_FIELDS = ("owner", "status", "current_activities", "next_steps")
 PHASE_FIELDS = ("title", "is_milestone", "start_year", "start_quarter", "end_year", "end_quarter")
 
@@ -36,9 +37,7 @@ def programme_snapshot(programme: Programme) -> dict[str, Any]:
     return {
         "name": programme.name,
         **{name: getattr(programme, name) for name in PROGRAMME_FIELDS},
-        "phases": [
-            _phase_label(phase) for phase in programme.phases.order_by(*ProgrammePhase._meta.ordering)
-        ],
+        "phases": [_phase_label(phase) for phase in programme.phases.order_by(*PHASE_ORDER)],
     }
 
 
