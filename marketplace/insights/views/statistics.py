@@ -3,6 +3,9 @@ Every figure is a chart + table + CSV (core/charts.py); `?format=csv&table=<name
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +34,27 @@ BANDS = {
     "moderate": gettext_lazy("Moderat konsentrasjon"),
     "high": gettext_lazy("Høy konsentrasjon"),
 }
+
+
+_SPEC_CACHE: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_SPEC_CACHE_SIZE = 128
+
+
+def _spec(
+    builder: Callable[..., dict[str, Any]], rows: list[dict[str, Any]], **options: Any
+) -> dict[str, Any]:
+    """The chart spec for these rows, remembered per process: Altair's schema validation costs ~150 ms a chart and
+    the figures change only when call-offs do, so a page shown again with the same figures reuses its spec."""
+    key = json.dumps([builder.__name__, rows, options], default=str, sort_keys=True)
+    spec = _SPEC_CACHE.get(key)
+    if spec is None:
+        spec = builder(rows, **options)
+        _SPEC_CACHE[key] = spec
+        while len(_SPEC_CACHE) > _SPEC_CACHE_SIZE:
+            _SPEC_CACHE.popitem(last=False)
+    else:
+        _SPEC_CACHE.move_to_end(key)
+    return spec
 
 
 def _percent_text(value: Any) -> str:
@@ -78,7 +102,8 @@ def calloffs_table(request: HttpRequest, dimension: str, *, public: bool) -> Cha
                 ("mini", _("Minikonkurranse")),
             )
         ]
-        spec = stacked_bars_over_time(
+        spec = _spec(
+            stacked_bars_over_time,
             chart_rows,
             grain="month",
             amount_field="count",
@@ -89,7 +114,8 @@ def calloffs_table(request: HttpRequest, dimension: str, *, public: bool) -> Cha
             description=_("Antall avrop per måned fordelt på avropsform."),
         )
     else:
-        spec = horizontal_bars(
+        spec = _spec(
+            horizontal_bars,
             sorted(shown, key=lambda row: -row["awarded_value_amount"]),
             category_field="label",
             category_title=str(selectors.DIMENSIONS[dimension]),
@@ -149,7 +175,8 @@ def concentration_table(request: HttpRequest, *, public: bool) -> ChartTable:
             Column("band", _("Vurdering")),
         ],
         rows=rows,
-        spec=horizontal_bars(
+        spec=_spec(
+            horizontal_bars,
             [
                 {"framework": row["framework"], "hhi": Decimal(row["hhi"])}
                 for row in rows
@@ -227,7 +254,8 @@ def savings_tables(request: HttpRequest) -> list[ChartTable]:
                 Column("saving_percent", _("Besparelse (%)"), display=_percent_text),
             ],
             rows=estimate,
-            spec=horizontal_bars(
+            spec=_spec(
+                horizontal_bars,
                 [
                     {"framework": row["framework"], "saving": row["saving_percent"]}
                     for row in estimate
