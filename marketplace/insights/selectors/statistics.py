@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, F, Func, IntegerField, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.calloffs.models import Award, CallOff, Complaint, Offer
@@ -33,6 +34,7 @@ DIMENSIONS: dict[str, Any] = {
     "buyer": _("Virksomhet"),
 }
 CENT = Decimal("0.01")
+T = TypeVar("T")
 PUBLIC_DIMENSIONS = ("framework", "lot", "mechanism", "month")
 
 
@@ -61,6 +63,32 @@ class DaysBetween(Func):
             arg_joiner=" - ",
             **extra,
         )
+
+
+CACHE_SECONDS = 300
+
+
+def statistics_version() -> str:
+    """Changes whenever the figures can: every service write appends an audit event, and bulk loads add rows.
+    Each part is the highest primary key of a table (an index lookup, not a scan)."""
+    from marketplace.core.models import AuditEvent
+
+    parts = [
+        model.objects.aggregate(top=Max("pk"))["top"] or 0
+        for model in (AuditEvent, CallOff, Award, Offer, Complaint)
+    ]
+    return "-".join(str(part) for part in parts)
+
+
+def cached(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`'s result, shared between requests until the data changes (or CACHE_SECONDS pass). The key holds
+    the language, since labels are translated."""
+    key = f"insights:statistics:{name}:{translation.get_language()}:{statistics_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 def counted_calloffs() -> QuerySet[CallOff]:

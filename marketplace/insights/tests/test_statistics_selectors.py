@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -10,6 +11,14 @@ from marketplace.insights.selectors import statistics as selectors
 from marketplace.insights.tests.statistics_world import world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The statistics are cached per data version; ids repeat between tests after rollbacks, so start empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 import importlib.util
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from marketplace.accounts.models import OrganisationKind, Role
@@ -9,6 +10,15 @@ from marketplace.catalogue.tests.factories import ServiceFactory
 from marketplace.insights.tests.statistics_world import world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The statistics are cached per data version; ids repeat between tests after rollbacks, so start empty."""
+    cache.clear()
+    yield
+    cache.clear()
+
 
 INDEX = reverse("insights:index")
 FULL = reverse("insights:statistics_full")
@@ -127,3 +137,20 @@ def test_goals_page_for_everyone(client, kind):
     assert "25,0 %" in text  # exit terms: 1 of 4
     if importlib.util.find_spec("marketplace.privacy.statistics") is None:
         assert text.count("ikke tilgjengelig") == 2
+
+
+def test_cached_figures_follow_new_call_offs(client, data):
+    from marketplace.calloffs.tests.factories import CallOffFactory
+
+    first = client.get(INDEX, {"format": "csv", "table": "concentration"}).content
+    assert client.get(INDEX, {"format": "csv", "table": "concentration"}).content == first
+    item = CallOffFactory(lot=data.calloffs["K1"].lot, published_at=data.calloffs["K1"].created_at)
+    assert selectors_version_changed(item)
+    totals = client.get(INDEX).content.decode()
+    assert "<dd>8</dd>" in totals  # 7 counted call-offs + the new one
+
+
+def selectors_version_changed(item):
+    from marketplace.insights.selectors.statistics import statistics_version
+
+    return str(item.pk) in statistics_version().split("-")

@@ -66,7 +66,9 @@ def _days_text(value: Any) -> str:
 
 
 def calloffs_table(request: HttpRequest, dimension: str, *, public: bool) -> ChartTable:
-    groups = selectors.calloff_groups(dimension, public=public)
+    groups = selectors.cached(
+        f"groups:{dimension}:{public}", lambda: selectors.calloff_groups(dimension, public=public)
+    )
     hidden = _("skjult")
     rows = []
     for group in groups:
@@ -157,7 +159,9 @@ def concentration_table(request: HttpRequest, *, public: bool) -> ChartTable:
             "hhi": item.hhi,
             "band": str(BANDS[item.band]) if item.band else "",
         }
-        for item in selectors.supplier_concentration(public=public)
+        for item in selectors.cached(
+            f"concentration:{public}", lambda: selectors.supplier_concentration(public=public)
+        )
     ]
     return ChartTable(
         name="concentration",
@@ -203,7 +207,9 @@ def shares_table(request: HttpRequest) -> ChartTable:
             "value_amount": share.value_amount,
             "share_percent": share.share_percent,
         }
-        for item in selectors.supplier_concentration(public=False)
+        for item in selectors.cached(
+            "concentration:False", lambda: selectors.supplier_concentration(public=False)
+        )
         for share in item.shares
     ]
     return ChartTable(
@@ -236,8 +242,8 @@ def _savings_rows(items: list[selectors.Savings]) -> list[dict[str, Any]]:
 
 
 def savings_tables(request: HttpRequest) -> list[ChartTable]:
-    estimate = _savings_rows(selectors.savings_award_vs_estimate())
-    offers = _savings_rows(selectors.savings_best_vs_second())
+    estimate = _savings_rows(selectors.cached("savings_estimate", selectors.savings_award_vs_estimate))
+    offers = _savings_rows(selectors.cached("savings_offers", selectors.savings_best_vs_second))
     return [
         ChartTable(
             name="savings_estimate",
@@ -313,7 +319,7 @@ def _dimension_links(request: HttpRequest, allowed: tuple[str, ...], current: st
 
 
 def _totals(request: HttpRequest) -> dict[str, Any]:
-    totals = selectors.calloff_totals()
+    totals = selectors.cached("totals", selectors.calloff_totals)
     mnok = (totals.awarded_value_amount / Decimal(1_000_000)).quantize(Decimal("0.1"))
     return {"totals": totals, "totals_mnok": number_format(mnok, 1, use_l10n=True, force_grouping=True)}
 
@@ -361,4 +367,6 @@ def full(request: HttpRequest) -> HttpResponse:
 
 def goals(request: HttpRequest) -> HttpResponse:
     """Public: progress against MPS's six business goals."""
-    return render(request, "insights/statistics/goals.html", {"goals": goals_progress()})
+    return render(
+        request, "insights/statistics/goals.html", {"goals": selectors.cached("goals", goals_progress)}
+    )
