@@ -8,7 +8,6 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registrations (demo data, periodic jobs) are appended here, one block per area.
-        pass
         # notices area: SDK examples and generated Norwegian notices in the demo
         from marketplace.insights import demo_notices
 
@@ -16,3 +15,8 @@ class InsightsConfig(AppConfig):
         from marketplace.insights.demo_knowledge import register as register_knowledge_demo  # knowledge area
 
         register_knowledge_demo()
+        # statistics area: demo programme board and historical call-offs for the statistics pages
+        from marketplace.insights import demo_programmes, demo_statistics
+
+        demo_programmes.register()
+        demo_statistics.register()

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 PAGES: list[tuple[str, object]] = [
     # statistics area
+    ("insights:index", _("Statistikk")),
+    ("insights:goals", _("Mål")),
+    ("insights:programmes", _("Programmer")),
+    ("insights:statistics_full", _("Full statistikk (MPS)")),
     # notices area
     ("insights:notices", _("Kunngjøringer")),
     ("insights:notice_list", _("Alle kunngjøringer")),

@@ -101,4 +101,6 @@ def can_manage_survey(user: Any) -> bool:
 
 
 def can_view_survey_free_text(user: Any) -> bool:
+# statistics area: the programme board is public; MPS staff edit it and see its history
+def can_edit_programmes(user: Any) -> bool:
     return is_mps_staff(user)

@@ -8,11 +8,29 @@ from marketplace.insights.views import knowledge as knowledge_views  # knowledge
 from marketplace.insights.views import survey as survey_views  # knowledge area
 
 from marketplace.insights.views import notices as notices_views
+from marketplace.insights.views import programmes as programme_views  # statistics area
+from marketplace.insights.views import statistics as statistics_views  # statistics area
 
 app_name = "insights"
 
 urlpatterns: list = [
     # statistics, goals and the programme board (statistics area); the public statistics page is named "index"
+    path("", statistics_views.index, name="index"),
+    path("statistikk/", statistics_views.full, name="statistics_full"),
+    path("mal/", statistics_views.goals, name="goals"),
+    path("programmer/", programme_views.board, name="programmes"),
+    path("programmer/<slug:slug>/endre/", programme_views.edit, name="programme_edit"),
+    path("programmer/<slug:slug>/faser/ny/", programme_views.phase_add, name="programme_phase_add"),
+    path(
+        "programmer/<slug:slug>/faser/<int:pk>/endre/",
+        programme_views.phase_edit,
+        name="programme_phase_edit",
+    ),
+    path(
+        "programmer/<slug:slug>/faser/<int:pk>/fjern/",
+        programme_views.phase_delete,
+        name="programme_phase_delete",
+    ),
     # procurement notices and market analysis (notices area)
     path("kunngjoringer/", notices_views.notices_analysis, name="notices"),
     path("kunngjoringer/liste/", notices_views.notice_list, name="notice_list"),

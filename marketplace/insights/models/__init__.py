@@ -5,3 +5,4 @@ from marketplace.insights.models.community import *  # noqa: F403  (knowledge ar
 from marketplace.insights.models.forum import *  # noqa: F403  (knowledge area)
 from marketplace.insights.models.knowledge import *  # noqa: F403  (knowledge area)
 from marketplace.insights.models.survey import *  # noqa: F403  (knowledge area)
+from marketplace.insights.models.programmes import *  # noqa: F403  (statistics area)

@@ -1,0 +1,1 @@
+"""Insights reads, one module per area."""
