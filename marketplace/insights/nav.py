@@ -13,6 +13,7 @@ PAGES: list[tuple[str, object]] = [
     # notices area
     ("insights:notices", _("Kunngjøringer")),
     ("insights:notice_list", _("Alle kunngjøringer")),
+    ("insights:notices_import", _("Importer kunngjøringer")),
     # knowledge area
     ("insights:knowledge", _("Kunnskap")),
     ("insights:forum", _("Skyforum")),

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace.accounts.permissions import active_organisation, is_mps_staff
+from marketplace.accounts.models import Role
+from marketplace.accounts.permissions import active_organisation, acts_for, has_role, is_mps_staff
 
 
 def can_view_full_statistics(user: Any) -> bool:
@@ -33,6 +34,9 @@ def can_view_notices(user: Any) -> bool:
 
 
 def can_import_notices(user: Any) -> bool:
+    return is_mps_staff(user)
+
+
 # --- knowledge area: knowledge base, Skyforum, expert groups, meetings, annual survey ---------------------------
 #
 # - Knowledge base: published articles and their attachments are public; drafts, writing and uploads: MPS staff.
@@ -44,9 +48,6 @@ def can_import_notices(user: Any) -> bool:
 #   slides are downloadable by everyone once uploaded.
 # - Annual survey: the org admin of a public body answers for the organisation; aggregated results are public, free
 #   text answers are shown to MPS staff only; MPS staff define surveys and questions.
-
-from marketplace.accounts.models import Role  # noqa: E402
-from marketplace.accounts.permissions import acts_for, has_role  # noqa: E402
 
 
 def can_view_article(user: Any, article: Any) -> bool:
@@ -101,6 +102,9 @@ def can_manage_survey(user: Any) -> bool:
 
 
 def can_view_survey_free_text(user: Any) -> bool:
+    return is_mps_staff(user)
+
+
 # statistics area: the programme board is public; MPS staff edit it and see its history
 def can_edit_programmes(user: Any) -> bool:
     return is_mps_staff(user)

@@ -5,11 +5,10 @@ from django.urls import path
 from marketplace.insights.views import community as community_views  # knowledge area
 from marketplace.insights.views import forum as forum_views  # knowledge area
 from marketplace.insights.views import knowledge as knowledge_views  # knowledge area
-from marketplace.insights.views import survey as survey_views  # knowledge area
-
 from marketplace.insights.views import notices as notices_views
 from marketplace.insights.views import programmes as programme_views  # statistics area
 from marketplace.insights.views import statistics as statistics_views  # statistics area
+from marketplace.insights.views import survey as survey_views  # knowledge area
 
 app_name = "insights"
 

@@ -24,7 +24,7 @@ from marketplace.insights.permissions import (
 from marketplace.insights.selectors import community as selectors
 from marketplace.insights.services import community as services
 from marketplace.insights.services import knowledge as knowledge_services
-from marketplace.insights.views.knowledge_common import report, section_nav
+from marketplace.insights.views.knowledge_common import report
 
 
 @require_GET
@@ -33,7 +33,6 @@ def group_list(request: HttpRequest) -> HttpResponse:
     for group in groups:
         group.seats_left = max(group.seats - group.seats_taken, 0)  # type: ignore[attr-defined]
     context = {
-        "nav_entries": section_nav(request.user, "insights:groups"),
         "groups": groups,
     }
     return render(request, "insights/community/groups.html", context)
@@ -49,7 +48,6 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         MembershipStatus.APPROVED,
     )
     context = {
-        "nav_entries": section_nav(request.user, "insights:groups"),
         "group": group,
         "seats_left": max(group.seats - group.seats_taken, 0),  # type: ignore[attr-defined]
         "membership": membership,
@@ -107,7 +105,6 @@ def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "nav_entries": section_nav(request.user, "insights:meetings"),
         "upcoming": selectors.meeting_list(upcoming=True),
         "past": selectors.meeting_list(upcoming=False)[:20],
         "can_manage": can_manage_meetings(request.user),
@@ -143,7 +140,6 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     else:
         form = MeetingForm()
     context = {
-        "nav_entries": section_nav(request.user, "insights:meetings"),
         "form": form,
         "error_items": form.error_items(),
     }
@@ -155,7 +151,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk)
     staff = can_manage_meetings(request.user)
     context = {
-        "nav_entries": section_nav(request.user, "insights:meetings"),
         "meeting": meeting,
         "seats_left": max(meeting.capacity - meeting.registered, 0),  # type: ignore[attr-defined]
         "registration": selectors.registration_of(request.user, meeting),

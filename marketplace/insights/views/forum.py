@@ -22,7 +22,7 @@ from marketplace.insights.permissions import (
 )
 from marketplace.insights.selectors import forum as selectors
 from marketplace.insights.services import forum as services
-from marketplace.insights.views.knowledge_common import report, section_nav
+from marketplace.insights.views.knowledge_common import report
 
 
 def _require_forum(request: HttpRequest) -> None:
@@ -55,7 +55,6 @@ def question_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     unanswered = request.GET.get("ubesvart") == "1"
     context = {
-        "nav_entries": section_nav(request.user, "insights:forum"),
         "questions": selectors.question_list(request.user, q=q, unanswered=unanswered)[:100],
         "q": q,
         "unanswered": unanswered,
@@ -89,7 +88,6 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("insights:forum_question", pk=question.pk)
         status = 422
     context = {
-        "nav_entries": section_nav(request.user, "insights:forum"),
         "question": question,
         "answers": selectors.answer_list(question),
         "form": form,

@@ -18,7 +18,7 @@ from marketplace.insights.models import Article, ArticleKind
 from marketplace.insights.permissions import can_edit_articles
 from marketplace.insights.selectors import knowledge as selectors
 from marketplace.insights.services import knowledge as services
-from marketplace.insights.views.knowledge_common import report, section_nav
+from marketplace.insights.views.knowledge_common import report
 
 
 @require_GET
@@ -28,7 +28,6 @@ def article_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         q, tag, kind = form.cleaned_data["q"], form.cleaned_data["tag"], form.cleaned_data["kind"]
     context = {
-        "nav_entries": section_nav(request.user, "insights:knowledge"),
         "form": form,
         "q": q,
         "tag": tag,
@@ -50,7 +49,6 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_get_visible_to(request.user, pk)
     can_edit = can_edit_articles(request.user)
     context = {
-        "nav_entries": section_nav(request.user, "insights:knowledge"),
         "article": article,
         "can_edit": can_edit,
         "attachment_form": AttachmentForm() if can_edit else None,
@@ -102,7 +100,6 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         form = ArticleForm(initial=_initial(article) if article else {"kind": ArticleKind.ARTICLE})
     context = {
-        "nav_entries": section_nav(request.user, "insights:knowledge"),
         "form": form,
         "error_items": form.error_items(),
         "article": article,

@@ -1,29 +1,12 @@
-"""What the knowledge area's pages share: the section navigation and turning service errors into messages."""
+"""What the knowledge area's pages share: turning service errors into messages."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from marketplace.core import exceptions
-from marketplace.core.charts import url_or_none
-from marketplace.insights import nav
-from marketplace.insights.permissions import can_use_forum
-
-
-def section_nav(user: Any, current: str) -> list[dict[str, Any]]:
-    """The insights section's pages (all areas) that exist; Skyforum only for those who may use it."""
-    entries = []
-    for name, label in nav.PAGES:
-        if name == "insights:forum" and not can_use_forum(user):
-            continue
-        url = url_or_none(name)
-        if url is not None:
-            entries.append({"url": url, "label": str(label), "is_current": name == current})
-    return entries
 
 
 def report(request: HttpRequest, exc: exceptions.ApplicationError) -> None:

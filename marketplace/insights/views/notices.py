@@ -157,7 +157,6 @@ def notices_analysis(request: HttpRequest) -> HttpResponse:
             "total_mnok": _mnok(analysis.data.total_value),
             "charts": [analysis.table(name) for name in ("aar", "oppdragsgivere", "leverandorer")],
             "relevant_only": analysis.relevant_only,
-            "can_import": can_import_notices(request.user),
         },
     )
 
@@ -178,7 +177,6 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "kind_labels": dict(NoticeKind.choices),
             "buyer_labels": dict(BuyerKind.choices),
-            "can_import": can_import_notices(request.user),
         },
     )
 

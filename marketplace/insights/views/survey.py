@@ -22,7 +22,7 @@ from marketplace.insights.models import Survey
 from marketplace.insights.permissions import can_answer_survey, can_manage_survey, can_view_survey_free_text
 from marketplace.insights.selectors import survey as selectors
 from marketplace.insights.services import survey as services
-from marketplace.insights.views.knowledge_common import report, section_nav
+from marketplace.insights.views.knowledge_common import report
 
 
 def _is_open(survey: Survey) -> bool:
@@ -63,7 +63,6 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         for survey in selectors.survey_list(request.user)
     ]
     context = {
-        "nav_entries": section_nav(request.user, "insights:surveys"),
         "surveys": surveys,
         "form": form,
         "error_items": form.error_items() if form else [],
@@ -121,7 +120,6 @@ def survey_answer(request: HttpRequest, year: int) -> HttpResponse:
     for row in rows:
         row["error"] = errors.get(row["name"], "")
     context = {
-        "nav_entries": section_nav(request.user, "insights:surveys"),
         "survey": survey,
         "organisation": organisation,
         "response": response,
@@ -139,7 +137,6 @@ def survey_results(request: HttpRequest, year: int) -> HttpResponse:
     survey = selectors.survey_get_visible_to(request.user, year)
     results, respondents, previous = selectors.survey_results(survey)
     context = {
-        "nav_entries": section_nav(request.user, "insights:surveys"),
         "survey": survey,
         "results": results,
         "respondents": respondents,
@@ -176,7 +173,6 @@ def survey_edit(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect("insights:survey_edit", year=survey.year)
         status = 422
     context = {
-        "nav_entries": section_nav(request.user, "insights:surveys"),
         "survey": survey,
         "questions": survey.questions.order_by("position", "pk"),
         "form": form,

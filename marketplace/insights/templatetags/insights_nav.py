@@ -8,11 +8,16 @@ from django import template
 
 from marketplace.core.charts import url_or_none
 from marketplace.insights import nav
-from marketplace.insights.permissions import can_view_full_statistics
+from marketplace.insights.permissions import can_import_notices, can_use_forum, can_view_full_statistics
 
 register = template.Library()
 
-STAFF_PAGES = {"insights:statistics_full"}
+# Pages shown only to those who may open them.
+PAGE_ALLOWED = {
+    "insights:statistics_full": can_view_full_statistics,
+    "insights:notices_import": can_import_notices,
+    "insights:forum": can_use_forum,
+}
 
 
 @register.simple_tag(takes_context=True)
@@ -23,7 +28,8 @@ def insights_nav_entries(context: dict[str, Any]) -> list[dict[str, Any]]:
     current = match.view_name if match is not None else ""
     entries = []
     for name, label in nav.PAGES:
-        if name in STAFF_PAGES and not can_view_full_statistics(user):
+        allowed = PAGE_ALLOWED.get(name)
+        if allowed is not None and not allowed(user):
             continue
         url = url_or_none(name)
         if url is not None:
