@@ -9,3 +9,8 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         # Registrations (demo data, page panels, hooks, periodic jobs) are appended here, one block per area.
         pass
+        # terms area: exit panel on the catalogue's service page, demo checks, services in use and exit plans
+        from marketplace.privacy import demo_terms, panels_terms
+
+        panels_terms.register()
+        demo_terms.register()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
 PAGES: list[tuple[str, object]] = [
     # assessments area
     # terms area
+    ("privacy:usage_list", _("Tjenester i bruk")),
+    ("privacy:exit_overview", _("Exit og innlåsing")),
+    ("privacy:terms_index", _("Balanserte vilkår")),
 ]
