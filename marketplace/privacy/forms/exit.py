@@ -50,8 +50,8 @@ class ExitEstimateForm(AccessibleForm):
             "Tomt: prisen fra katalogen eller prislisten brukes. Fyll ut for en fremforhandlet pris."
         ),
     )
-    migration_hours = forms.CharField(label=_("Migreringsinnsats (timer)"), required=False)
-    hourly_rate = forms.CharField(label=_("Timepris (NOK)"), required=False)
+    migration_hours = forms.CharField(label=_("Migreringsinnsats (timer)"))
+    hourly_rate = forms.CharField(label=_("Timepris (NOK)"))
     has_technical_barriers = forms.BooleanField(
         label=_("Tjenesten har tekniske hindringer for å flytte (proprietære formater eller grensesnitt)"),
         required=False,

@@ -244,10 +244,11 @@ def test_exit_plan_and_estimate_through_the_pages(login, people, siu):
 
     url = reverse("privacy:exit_estimate", args=[siu.pk])
     response = client.post(
-        url, {"volume_source": "entered", "volume_gb": "abc", "migration_hours": "", "hourly_rate": "1"}
+        url, {"volume_source": "entered", "volume_gb": "abc", "migration_hours": "-1", "hourly_rate": "1"}
     )
     assert response.status_code == 400
     assert "Datamengde (GB) må være et tall." in response.content.decode()
+    assert "Migreringsinnsats (timer) kan ikke være negativ." in response.content.decode()
     response = client.post(
         url,
         {
