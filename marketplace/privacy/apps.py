@@ -16,3 +16,8 @@ class PrivacyConfig(AppConfig):
         panels_assessments.register()
         demo_assessments.register()
         hooks.subscribe(hooks.SERVICE_CHANGED, on_service_changed)
+        # terms area: exit panel on the catalogue's service page, demo checks, services in use and exit plans
+        from marketplace.privacy import demo_terms, panels_terms
+
+        panels_terms.register()
+        demo_terms.register()

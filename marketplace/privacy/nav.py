@@ -10,4 +10,7 @@ PAGES: list[tuple[str, object]] = [
     ("privacy:assessment_start", _("Ny vurdering")),
     ("privacy:assessment_statistics", _("Statistikk (MPS)")),
     # terms area
+    ("privacy:usage_list", _("Tjenester i bruk")),
+    ("privacy:exit_overview", _("Exit og innlåsing")),
+    ("privacy:terms_index", _("Balanserte vilkår")),
 ]

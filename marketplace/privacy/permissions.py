@@ -49,3 +49,38 @@ def can_view_assessment(user: Any, assessment: Any) -> bool:
 
 def can_change_assessment(user: Any, assessment: Any) -> bool:
     return not getattr(assessment, "is_template", False) and can_view_assessment(user, assessment)
+
+
+# --- terms area: balanced terms, services in use, exit and lock-in -------------------------------------------------
+# Decisions (terms area):
+# - Framework contracts' term checks and the balance view per framework: MPS staff (category manager, MPS admin).
+#   MPS staff never see an organisation's services in use, its term checks of them, exit plans or estimates.
+# - A buyer organisation's services in use, their term checks, exit plans and exit-cost estimates: its privacy
+#   officers and org admins register, change and see them (can_work_on_privacy).
+# - Its members with the buyer (innkjøper) role may also *see* the services in use, exit plans and exit-cost
+#   estimates (read only): they plan the next procurement and need the exit picture. Term checks of services in use
+#   stay with the privacy roles. Other buyer roles, other organisations and suppliers see nothing.
+
+
+def can_check_contract_terms(user: Any) -> bool:
+    """Record the term check of a framework contract against the MPS baseline."""
+    return has_role(user, Role.CATEGORY_MANAGER, Role.MPS_ADMIN)
+
+
+def can_view_terms_balance(user: Any) -> bool:
+    """The balance view (topics × contracts) of a framework, and contracts' term checks."""
+    return is_mps_staff(user)
+
+
+def can_view_services_in_use(user: Any, organisation: Any) -> bool:
+    """See the organisation's services in use, exit plans and exit-cost estimates (read only for buyers)."""
+    if can_work_on_privacy(user, organisation):
+        return True
+    return (
+        _is_buyer_organisation(organisation) and acts_for(user, organisation) and has_role(user, Role.BUYER)
+    )
+
+
+def can_view_service_terms(user: Any, organisation: Any) -> bool:
+    """See the term checks of the organisation's services in use."""
+    return can_work_on_privacy(user, organisation)

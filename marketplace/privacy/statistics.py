@@ -20,3 +20,16 @@ def privacy_coverage() -> dict[str, int]:
         "services_in_use": rows.count(),
         "with_completed_assessment": rows.filter(Exists(signed)).count(),
     }
+
+
+def terms_balance() -> dict[str, int]:
+    """Term checks (framework contracts and services in use together): topics checked and topics that meet the MPS
+    baseline. Counts only; no organisation, contract or supplier is named (terms area)."""
+    from django.db.models import Count, Q
+
+    from marketplace.privacy.models import TermCheckItem, TermStatus
+
+    counts = TermCheckItem.objects.aggregate(
+        checked=Count("id"), meeting=Count("id", filter=Q(status=TermStatus.MEETS))
+    )
+    return {"topics_checked": counts["checked"] or 0, "topics_meeting": counts["meeting"] or 0}

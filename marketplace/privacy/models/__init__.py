@@ -10,4 +10,12 @@ from marketplace.privacy.models.assessments import (  # noqa: F401  (assessments
     RiskEntry,
     TransferRow,
 )
+from marketplace.privacy.models.exit import (  # noqa: F401  (terms area: exit and lock-in)
+    ExitCostEstimate,
+    ExitPlan,
+    ExitStep,
+    PriceSource,
+    VolumeSource,
+)
+from marketplace.privacy.models.terms import TermCheck, TermCheckItem, TermStatus  # noqa: F401  (terms area)
 from marketplace.privacy.models.usage import ServiceInUse  # noqa: F401  (shared: services an organisation uses)
