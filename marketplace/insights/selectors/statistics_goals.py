@@ -3,8 +3,6 @@ records. Each measure says how it is computed; a measure whose source is not ins
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +18,7 @@ from marketplace.insights.selectors.statistics import (
     counted_calloffs,
     savings_award_vs_estimate,
 )
+from marketplace.privacy import statistics as privacy_statistics
 
 GRADES = ("A", "B", "C", "D", "E", "F")
 
@@ -29,7 +28,6 @@ class Measure:
     label: str
     value: str
     how: str
-    is_available: bool = True
 
 
 @dataclass
@@ -48,16 +46,6 @@ def _number(value: Any) -> str:
 
 def _percent(value: Decimal | None) -> str:
     return "–" if value is None else f"{_number(value)} %"
-
-
-def _unavailable(label: str, how: str) -> Measure:
-    return Measure(label, _("ikke tilgjengelig"), how, is_available=False)
-
-
-def _privacy_statistics() -> Any | None:
-    if importlib.util.find_spec("marketplace.privacy.statistics") is None:
-        return None
-    return importlib.import_module("marketplace.privacy.statistics")
 
 
 def efficient_calloffs() -> Goal:
@@ -160,10 +148,7 @@ def privacy() -> Goal:
     how = _(
         "Tjenester virksomhetene har registrert som i bruk, og hvor mange av dem som har en fullført vurdering."
     )
-    module = _privacy_statistics()
-    if module is None or not hasattr(module, "privacy_coverage"):
-        return Goal("privacy", _("Personvern"), [_unavailable(label, how)])
-    coverage = module.privacy_coverage()
+    coverage = privacy_statistics.privacy_coverage()
     done, total = coverage["with_completed_assessment"], coverage["services_in_use"]
     value = _("%(done)s av %(total)s (%(share)s)") % {
         "done": _number(done),
@@ -178,10 +163,7 @@ def balanced_terms() -> Goal:
     how = _(
         "Vilkårstemaer som er kontrollert i personvernmodulen, og hvor mange av dem som møter grunnlinjen."
     )
-    module = _privacy_statistics()
-    if module is None or not hasattr(module, "terms_balance"):
-        return Goal("terms", _("Balanserte vilkår"), [_unavailable(label, how)])
-    balance = module.terms_balance()
+    balance = privacy_statistics.terms_balance()
     meeting, checked = balance["topics_meeting"], balance["topics_checked"]
     value = _("%(meeting)s av %(checked)s (%(share)s)") % {
         "meeting": _number(meeting),

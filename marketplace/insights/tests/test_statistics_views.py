@@ -1,5 +1,3 @@
-import importlib.util
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -135,8 +133,61 @@ def test_goals_page_for_everyone(client, kind):
         assert title in text
     assert "50,0 %" in text  # export formats: 2 of 4 published services
     assert "25,0 %" in text  # exit terms: 1 of 4
-    if importlib.util.find_spec("marketplace.privacy.statistics") is None:
-        assert text.count("ikke tilgjengelig") == 2
+    assert "0 av 0" in text  # no services in use, no term checks yet
+
+
+def test_goals_privacy_and_terms_measures(client):
+    """Privacy: services in use (not ended) with a signed-off assessment; terms: topics meeting the baseline."""
+    import datetime as dt
+
+    from marketplace.accounts.tests.factories import OrganisationFactory, UserFactory
+    from marketplace.catalogue.tests.factories import ContractFactory
+    from marketplace.privacy.models import (
+        Assessment,
+        AssessmentVersion,
+        ServiceInUse,
+        TermCheck,
+        TermCheckItem,
+        TermStatus,
+    )
+
+    when = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
+    user, org = UserFactory(), OrganisationFactory()
+    services = [ServiceFactory() for _ in range(3)]
+    in_use = [
+        ServiceInUse.objects.create(organisation=org, service=service, created_by=user, created_at=when)
+        for service in services
+    ]
+    in_use[2].ended_on = dt.date(2026, 3, 1)
+    in_use[2].save()
+    signed, draft = (
+        Assessment.objects.create(
+            organisation=org,
+            title=f"Vurdering {n}",
+            service=in_use[n].service,
+            service_in_use=in_use[n],
+            service_name="x",
+            assessed_on=dt.date(2026, 3, 2),
+            created_by=user,
+            created_at=when,
+            updated_at=when,
+        )
+        for n in (0, 1)
+    )
+    AssessmentVersion.objects.create(
+        assessment=signed, number=1, snapshot={}, signed_off_at=when, signed_off_by=user
+    )
+    check = TermCheck.objects.create(contract=ContractFactory(), checked_by=user, checked_at=when)
+    for topic, status in (
+        ("dpa", TermStatus.MEETS),
+        ("security", TermStatus.MEETS),
+        ("exit", TermStatus.MISSING),
+    ):
+        TermCheckItem.objects.create(term_check=check, topic=topic, status=status)
+    text = client.get(GOALS).content.decode()
+    assert "1 av 2 (50,0 %)" in text  # one of the two services still in use has a signed-off assessment
+    assert "2 av 3 (66,7 %)" in text  # two of three checked topics meet the baseline
+    assert draft.versions.count() == 0
 
 
 def test_cached_figures_follow_new_call_offs(client, data):
