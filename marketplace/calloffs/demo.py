@@ -34,6 +34,8 @@ from marketplace.core.deadlines import OSLO
 from marketplace.core.demo import DemoResult
 
 CIPS = "2024/1001"
+# The references calloff_create gives the scenarios' call-offs ("AV-2026-0001"); other apps' demo call-offs differ.
+SCENARIO_REFERENCE = r"^AV-[0-9]{4}-[0-9]+$"
 NVE = "970205039"
 TOLL = "974761467"
 VOSS = "964338442"
@@ -659,7 +661,9 @@ def seed(result: DemoResult) -> None:
     for the summary."""
     now = timezone.now()
     _seed_scenarios(result, now)
-    states = Counter(str(calloff_state(CallOffTimes.of(c), now)) for c in CallOff.objects.all())
+    # count the scenarios' call-offs only: other apps' seeders may add their own (insights: "AV-HIST-...")
+    scenarios = CallOff.objects.filter(reference__regex=SCENARIO_REFERENCE)
+    states = Counter(str(calloff_state(CallOffTimes.of(c), now)) for c in scenarios)
     result.counts["calloffs"] = sum(states.values())
     for state in CallOffState:
         result.counts[f"calloffs_{state}"] = states.get(str(state), 0)

@@ -24,9 +24,14 @@ STATES_BY_ROUTE = {
 }
 
 
+def _scenario_calloffs():
+    """Other apps' seeders add call-offs of their own (insights: historical "AV-HIST-..."); these are the demo's."""
+    return CallOff.objects.filter(reference__regex=demo.SCENARIO_REFERENCE)
+
+
 def _counts() -> dict[str, int]:
     return {
-        "calloffs": CallOff.objects.count(),
+        "calloffs": _scenario_calloffs().count(),
         "offers": Offer.objects.count(),
         "receipts": OfferReceipt.objects.count(),
         "questions": Question.objects.count(),
@@ -42,7 +47,7 @@ def test_demo_covers_every_state_and_is_idempotent():
     counts = _counts()
     now = timezone.now()
     expected = set().union(*STATES_BY_ROUTE.values())
-    states = Counter(calloff_state(CallOffTimes.of(c), now) for c in CallOff.objects.all())
+    states = Counter(calloff_state(CallOffTimes.of(c), now) for c in _scenario_calloffs())
     assert set(states) == expected
     assert counts["calloffs"] == len(demo.SCENARIOS)
     assert first.counts["calloffs"] == counts["calloffs"]
@@ -62,9 +67,10 @@ def test_demo_calloffs_publish_valid_ocds_without_offer_content():
     seed_all()
     now = timezone.now()
     secret_prices = {
-        str(o.opened_price_amount) for o in Offer.objects.filter(opened_price_amount__isnull=False)
+        str(o.opened_price_amount)
+        for o in Offer.objects.filter(opened_price_amount__isnull=False, calloff__in=_scenario_calloffs())
     }
-    public = list(calloff_public_list())
+    public = [c for c in calloff_public_list() if _scenario_calloffs().filter(pk=c.pk).exists()]
     assert len(public) == 13
     for calloff in public:
         package = release_package(calloff, now=now)
