@@ -568,6 +568,33 @@ class ServiceSearchDocument(models.Model):
 
     class Meta:
         verbose_name = _("søkedokument for tjeneste")
+        indexes = [
+            # the grouped facet query reads this index alone, in group order (SQLite then needs no sort); the
+            # primary key is not SQLite's rowid (bigint), so it is the last column for filters on matched ids
+            models.Index(
+                fields=[
+                    "contract",
+                    "service_model",
+                    "data_residency",
+                    "price_model",
+                    "cyberx_phase",
+                    "is_cloud_service",
+                    "cert_iso27001",
+                    "cert_iso27017",
+                    "cert_iso27018",
+                    "cert_iso27701",
+                    "cert_iso22301",
+                    "cert_iso9001",
+                    "cert_iso14001",
+                    "cert_soc2",
+                    "cert_csa_star",
+                    "cert_c5",
+                    "cert_pci_dss",
+                    "service",
+                ],
+                name="service_search_doc_facets",
+            )
+        ]
         verbose_name_plural = _("søkedokumenter for tjenester")
 
     def __str__(self) -> str:
