@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, QuerySet, Subquery
 from django.db.models.lookups import IsNull
@@ -120,8 +121,11 @@ class _ContractFacts:
     supplier_name: str
 
 
-# positions in a combo row (see _COMBO_FIELDS), then the count
+# positions in a combo row (see _COMBO_FIELDS), then the count, then one count per scheme (_SCHEMES order)
 _CONTRACT, _MODEL, _RESIDENCY, _PRICE, _PHASE, _CLOUD, _N = range(7)
+_SCHEMES: tuple[str, ...] = tuple(CertificationScheme.values)  # the enum builds the list anew on each access
+# the facets counted from combo rows, in the order service_search lists a row's values
+_ROW_FACETS = ("framework", "lot", "supplier", "model", "location", "price_model", "phase", "cloud")
 
 
 def _row_tests(
@@ -247,14 +251,23 @@ def _facet_rows(params: SearchParams, today: dt.date) -> list[tuple[Any, ...]]:
         f"c_{scheme}": Count(
             "contract", filter=Q(**{f"{ServiceSearchDocument.cert_field(scheme)}__gte": today})
         )
-        for scheme in CertificationScheme.values
+        for scheme in _SCHEMES
     }
-    return list(
+    grouped = (
         documents.order_by()
         .values_list(*_COMBO_FIELDS)
         .annotate(n=passes, **per_scheme)
         .values_list(*_COMBO_FIELDS, "n", *per_scheme)
     )
+    try:
+        sql, sql_params = grouped.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    # straight from the cursor: the values are already what the rows need (ints, and 0/1 or a bool for
+    # is_cloud_service, read with bool()); Django's per-value converters cost more than the query here
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sql_params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _order(queryset: QuerySet[Service], sort: str) -> QuerySet[Service]:
@@ -321,37 +334,38 @@ def service_search(params: SearchParams, *, today: dt.date | None = None) -> Sea
         )
     }
 
-    tests = _row_tests(params, contracts)
-    counts: dict[str, dict[Any, int]] = defaultdict(lambda: defaultdict(int))
+    tests = list(_row_tests(params, contracts).items())
+    counts: dict[str, dict[Any, int]] = {name: defaultdict(int) for name in _ROW_FACETS}
     certification_counts: dict[str, int] = defaultdict(int)
     total = 0
     for row in combos:
-        passed = {name for name, test in tests.items() if test(row)}
-        failed = len(tests) - len(passed)
-        if failed > 1:
+        failing = [name for name, test in tests if not test(row)]
+        if len(failing) > 1:
             continue
-        n = row[_N]
-        if failed == 0:
-            total += n
-            # certification: all other filters apply, so the row's per-scheme counts (not `n`, which has the
-            # certification filter applied)
-            for scheme, holding in zip(CertificationScheme.values, row[_N + 1 :], strict=True):
-                certification_counts[scheme] += holding
         contract = contracts[row[_CONTRACT]]
-        keys = {
-            "framework": contract.framework_id,
-            "lot": contract.lot_id,
-            "supplier": contract.supplier_id,
-            "model": row[_MODEL],
-            "location": row[_RESIDENCY],
-            "price_model": row[_PRICE],
-            "phase": row[_PHASE],
-            "cloud": "yes" if row[_CLOUD] else "no",
-        }
-        for facet, key in keys.items():
-            # a facet's counts apply all other filters: the row may fail only this facet's own filter
-            if failed == 0 or (facet not in passed and facet in tests):
-                counts[facet][key] += n
+        values = (
+            contract.framework_id,
+            contract.lot_id,
+            contract.supplier_id,
+            row[_MODEL],
+            row[_RESIDENCY],
+            row[_PRICE],
+            row[_PHASE],
+            "yes" if row[_CLOUD] else "no",
+        )
+        n = row[_N]
+        if failing:
+            # a facet's counts apply all other filters: a row failing only this facet's filter counts for it
+            counts[failing[0]][values[_ROW_FACETS.index(failing[0])]] += n
+            continue
+        total += n
+        for name, key in zip(_ROW_FACETS, values, strict=True):
+            counts[name][key] += n
+        # certification: every other filter applies, so the row's per-scheme counts (`n` has the certification
+        # filter applied)
+        for scheme, holding in zip(_SCHEMES, row[_N + 1 :], strict=True):
+            if holding:
+                certification_counts[scheme] += holding
 
     facets = _facets(params, counts, certification_counts, contracts)
 
