@@ -9,7 +9,10 @@ It never touches the development database: SQLite gets its own temp file, Postgr
 Prints p50/p95 latency per query type and overall for `service_search` (the selector behind /tjenester/ and
 GET /api/v1/services: facet counts, total, one page of 20 with certifications and data locations).
 Options: --services N (default 50000), --runs N per query type (default 60), --seed N, --keep (keep the DB),
---cpu (CPU time of this process instead of wall-clock: all the work on SQLite, steady on a busy machine).
+--cpu (CPU time of this process instead of wall-clock: all the work on SQLite, steady on a busy machine),
+--reuse [SQLITE_FILE] (time again on a database kept with --keep: no seeding, nothing dropped; on PostgreSQL
+the same "<x>_bench_search" database). With --reuse, two checkouts can be compared back to back on the very
+same data: run each checkout's code against the kept database in turn.
 """
 
 from __future__ import annotations
@@ -79,6 +82,18 @@ NAME_TAILS = (
 def _database(args: argparse.Namespace) -> tuple[str, str]:
     """(description, DATABASE_URL or '') and sets the environment so Django uses the benchmark database."""
     url = os.environ.get("DATABASE_URL", "")
+    if args.reuse is not None:
+        if url:
+            parts = urlsplit(url)
+            name = f"{parts.path.lstrip('/') or 'mps'}_bench_search"
+            os.environ["DATABASE_URL"] = urlunsplit(
+                (parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment)
+            )
+            return f"PostgreSQL database {name} on {parts.hostname} (reused)", name
+        if not args.reuse or not Path(args.reuse).exists():
+            raise SystemExit("--reuse needs the SQLite file a --keep run printed")
+        os.environ["SQLITE_PATH"] = args.reuse
+        return f"SQLite file {args.reuse} (reused)", args.reuse
     if url:
         parts = urlsplit(url)
         base = parts.path.lstrip("/") or "mps"
@@ -329,6 +344,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     parser.add_argument(
+        "--reuse",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="SQLITE_FILE",
+        help="time on a database kept by an earlier --keep run (SQLite: its file) instead of seeding a new one",
+    )
+    parser.add_argument(
         "--cpu",
         action="store_true",
         help="time with this process's CPU time instead of the wall clock (on SQLite that is all the work, so the "
@@ -355,18 +378,22 @@ def main() -> None:
     print(f"Database: {where}")
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    rng = random.Random(args.seed)
-    _seed(args.services, rng)
-    seeded = time.perf_counter()
-    indexed = services_reindex()
-    done = time.perf_counter()
-    with connection.cursor() as cursor:
-        # what autovacuum does after a bulk load (PostgreSQL also needs the visibility map for index-only scans)
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    print(
-        f"Seeded {args.services} services ({indexed} published and indexed) in {seeded - started:.1f} s, "
-        f"index built in {done - seeded:.1f} s"
-    )
+    if args.reuse is None:
+        rng = random.Random(args.seed)
+        _seed(args.services, rng)
+        seeded = time.perf_counter()
+        indexed = services_reindex()
+        done = time.perf_counter()
+        with connection.cursor() as cursor:
+            # what autovacuum does after a bulk load (PostgreSQL also needs the visibility map for index-only scans)
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        print(
+            f"Seeded {args.services} services ({indexed} published and indexed) in {seeded - started:.1f} s, "
+            f"index built in {done - seeded:.1f} s"
+        )
+    else:
+        # queries drawn from a seed of their own: every --reuse run with the same --seed times the same searches
+        rng = random.Random(args.seed + 1)
 
     from django.core.cache import cache
 
@@ -415,7 +442,7 @@ def main() -> None:
     )
     print("load average (1/5/15 min) after timing: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     connection.close()
-    if not args.keep:
+    if not args.keep and args.reuse is None:
         if connection.vendor == "postgresql" or os.environ.get("DATABASE_URL"):
             import psycopg
 

@@ -534,3 +534,73 @@ class ShortlistSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shortlist} {self.content_hash[:12]}"
+
+
+class ServiceSearchDocument(models.Model):
+    """The facet keys of one published service in one narrow row, for counting facets without joins.
+
+    Written only by `catalogue.search.service_index_refresh` / `services_reindex` (with the full-text entry): a
+    row exists exactly for each published service. Each `cert_<scheme>` column holds the `valid_until` of the
+    service's certificate of that scheme (NULL: none), so "holds a valid certificate" is a date comparison on
+    this row and the certification facet is counted in the same grouped query as the others.
+    """
+
+    service = models.OneToOneField(
+        Service, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+", db_index=False)
+    service_model = models.CharField(max_length=20, choices=ServiceModel.choices)
+    data_residency = models.CharField(max_length=20, choices=DataResidency.choices)
+    price_model = models.CharField(max_length=20, choices=PriceModel.choices)
+    cyberx_phase = models.CharField(max_length=4, choices=CyberxPhase.choices, blank=True)
+    is_cloud_service = models.BooleanField()
+    cert_iso27001 = models.DateField(null=True, blank=True)
+    cert_iso27017 = models.DateField(null=True, blank=True)
+    cert_iso27018 = models.DateField(null=True, blank=True)
+    cert_iso27701 = models.DateField(null=True, blank=True)
+    cert_iso22301 = models.DateField(null=True, blank=True)
+    cert_iso9001 = models.DateField(null=True, blank=True)
+    cert_iso14001 = models.DateField(null=True, blank=True)
+    cert_soc2 = models.DateField(null=True, blank=True)
+    cert_csa_star = models.DateField(null=True, blank=True)
+    cert_c5 = models.DateField(null=True, blank=True)
+    cert_pci_dss = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("søkedokument for tjeneste")
+        indexes = [
+            # the grouped facet query reads this index alone, in group order (SQLite then needs no sort); the
+            # primary key is not SQLite's rowid (bigint), so it is the last column for filters on matched ids
+            models.Index(
+                fields=[
+                    "contract",
+                    "service_model",
+                    "data_residency",
+                    "price_model",
+                    "cyberx_phase",
+                    "is_cloud_service",
+                    "cert_iso27001",
+                    "cert_iso27017",
+                    "cert_iso27018",
+                    "cert_iso27701",
+                    "cert_iso22301",
+                    "cert_iso9001",
+                    "cert_iso14001",
+                    "cert_soc2",
+                    "cert_csa_star",
+                    "cert_c5",
+                    "cert_pci_dss",
+                    "service",
+                ],
+                name="service_search_doc_facets",
+            )
+        ]
+        verbose_name_plural = _("søkedokumenter for tjenester")
+
+    def __str__(self) -> str:
+        return f"search document {self.pk}"
+
+    @staticmethod
+    def cert_field(scheme: str) -> str:
+        """The column holding the validity of `scheme` ("iso27001" → "cert_iso27001")."""
+        return f"cert_{scheme}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import nh3
 from django import forms
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Choices, Prefetch
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,7 @@ from marketplace.catalogue.models import (
     PriceModel,
     Service,
     ServiceModel,
+    ServiceSearchDocument,
     ServiceStatus,
     SubProcessor,
 )
@@ -131,17 +132,41 @@ def _indexable() -> Iterator[Service]:
     yield from queryset.iterator(chunk_size=2000)
 
 
+def service_search_document(service: Service) -> ServiceSearchDocument:
+    """The facet row of a service (certifications read from the prefetched cache when present)."""
+    document = ServiceSearchDocument(
+        service_id=service.pk,
+        contract_id=service.contract_id,
+        service_model=service.service_model,
+        data_residency=service.data_residency,
+        price_model=service.price_model,
+        cyberx_phase=service.cyberx_phase,
+        is_cloud_service=bool(service.is_cloud_service),
+    )
+    for certification in service.certifications.all():
+        if certification.scheme in CertificationScheme.values:
+            setattr(
+                document, ServiceSearchDocument.cert_field(certification.scheme), certification.valid_until
+            )
+    return document
+
+
 def service_index_refresh(service: Service) -> None:
-    """Index a published service; remove anything else (draft, submitted, withdrawn) from the index."""
-    if service.status != ServiceStatus.PUBLISHED:
-        search_index_remove(kind=SEARCH_KIND, object_id=service.pk)
-        return
-    fresh = next(_indexable_one(service.pk), None)
-    if fresh is None:
-        search_index_remove(kind=SEARCH_KIND, object_id=service.pk)
-        return
-    title, body = service_search_text(fresh)
-    search_index_update(kind=SEARCH_KIND, object_id=service.pk, title=title, body=body)
+    """Index a published service; remove anything else (draft, submitted, withdrawn) from the index.
+
+    Both the full-text entry and the facet row (`ServiceSearchDocument`) follow, in one transaction.
+    """
+    with transaction.atomic():
+        fresh = next(_indexable_one(service.pk), None) if service.status == ServiceStatus.PUBLISHED else None
+        if fresh is None:
+            ServiceSearchDocument.objects.filter(service_id=service.pk).delete()
+            search_index_remove(kind=SEARCH_KIND, object_id=service.pk)
+            return
+        document = service_search_document(fresh)
+        ServiceSearchDocument.objects.filter(service_id=service.pk).delete()
+        document.save(force_insert=True)
+        title, body = service_search_text(fresh)
+        search_index_update(kind=SEARCH_KIND, object_id=service.pk, title=title, body=body)
 
 
 def _indexable_one(pk: int) -> Iterator[Service]:
@@ -263,15 +288,24 @@ def search_table_indexes_ensure() -> None:
 
 
 def services_reindex() -> int:
-    """Rebuild the index of every published service. Returns how many were indexed."""
+    """Rebuild the index and the facet rows of every published service. Returns how many were indexed."""
     search_table_indexes_ensure()
+    with transaction.atomic():
+        ServiceSearchDocument.objects.all().delete()
+        facet_rows: list[ServiceSearchDocument] = []
 
-    def documents() -> Iterator[SearchDocument]:
-        for service in _indexable():
-            title, body = service_search_text(service)
-            yield SearchDocument(kind=SEARCH_KIND, object_id=service.pk, title=title, body=body)
+        def documents() -> Iterator[SearchDocument]:
+            for service in _indexable():
+                facet_rows.append(service_search_document(service))
+                if len(facet_rows) >= 2000:
+                    ServiceSearchDocument.objects.bulk_create(facet_rows)
+                    facet_rows.clear()
+                title, body = service_search_text(service)
+                yield SearchDocument(kind=SEARCH_KIND, object_id=service.pk, title=title, body=body)
 
-    return search_index_replace_all(kind=SEARCH_KIND, documents=documents())
+        written = search_index_replace_all(kind=SEARCH_KIND, documents=documents())
+        ServiceSearchDocument.objects.bulk_create(facet_rows)
+    return written
 
 
 # --- Search parameters -----------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, QuerySet, Subquery
 from django.db.models.lookups import IsNull
@@ -25,6 +26,7 @@ from marketplace.catalogue.models import (
     PriceModel,
     Service,
     ServiceModel,
+    ServiceSearchDocument,
     ServiceStatus,
     SubProcessor,
 )
@@ -119,8 +121,11 @@ class _ContractFacts:
     supplier_name: str
 
 
-# positions in a combo row (see _COMBO_FIELDS), then the count
+# positions in a combo row (see _COMBO_FIELDS), then the count, then one count per scheme (_SCHEMES order)
 _CONTRACT, _MODEL, _RESIDENCY, _PRICE, _PHASE, _CLOUD, _N = range(7)
+_SCHEMES: tuple[str, ...] = tuple(CertificationScheme.values)  # the enum builds the list anew on each access
+# the facets counted from combo rows, in the order service_search lists a row's values
+_ROW_FACETS = ("framework", "lot", "supplier", "model", "location", "price_model", "phase", "cloud")
 
 
 def _row_tests(
@@ -221,41 +226,48 @@ def _holds_valid_certification(schemes: tuple[str, ...], today: dt.date) -> Any:
     return Q(pk__in=certified)
 
 
-def _scheme_counts(certifications: QuerySet[Certification]) -> dict[str, int]:
-    return dict(
-        certifications.order_by().values_list("scheme").annotate(n=Count("pk")).values_list("scheme", "n")
-    )
+def _document_holds_valid_certification(schemes: tuple[str, ...], today: dt.date) -> Q:
+    """Filter on ServiceSearchDocument: a valid certificate of one of `schemes` (a date test per scheme column)."""
+    test = Q()
+    for scheme in schemes:
+        test |= Q(**{f"{ServiceSearchDocument.cert_field(scheme)}__gte": today})
+    return test
 
 
-def _certification_counts(matched: QuerySet[Service], params: SearchParams, today: dt.date) -> dict[str, int]:
-    """Published services (passing every filter but certification) per scheme they hold a valid certificate of."""
-    valid = Certification.objects.filter(valid_until__gte=today)
-    unfiltered = not params.q and not any(
-        (
-            params.framework,
-            params.lot,
-            params.supplier,
-            params.model,
-            params.location,
-            params.price_model,
-            params.phase,
-            params.cloud,
-        )
+def _facet_rows(params: SearchParams, today: dt.date) -> list[tuple[Any, ...]]:
+    """One grouped query over the facet rows of the text matches (no joins).
+
+    Per combination of the single-valued facets (`_COMBO_FIELDS`): how many services also pass the certification
+    filter, then per scheme (`CertificationScheme.values` order) how many hold a valid certificate of it.
+    """
+    documents = search_filter(ServiceSearchDocument.objects.all(), params.q, kind=SEARCH_KIND)
+    passes = (
+        Count("contract", filter=_document_holds_valid_certification(params.certification, today))
+        if params.certification
+        else Count("*")
     )
-    if unfiltered:
-        # Every published service counts: reading all valid certificates once and skipping those of the few
-        # services that are not published is far cheaper than joining every published service's certificates
-        # (SQLite reads the (scheme, valid_until, service_id) index; PostgreSQL hashes the unpublished ids). A
-        # certificate is unique per service and scheme, so the counts are services.
-        not_published = Service.objects.exclude(status=ServiceStatus.PUBLISHED).values("pk")
-        rows = (
-            valid.order_by()
-            .values_list("scheme")
-            .annotate(n=Count("pk", filter=~Q(service_id__in=not_published)))
-            .values_list("scheme", "n")
+    # counting a column of the facet index (not pk: on SQLite that is no rowid) lets the index answer alone
+    per_scheme = {
+        f"c_{scheme}": Count(
+            "contract", filter=Q(**{f"{ServiceSearchDocument.cert_field(scheme)}__gte": today})
         )
-        return {scheme: n for scheme, n in rows if n}
-    return _scheme_counts(valid.filter(service__in=_filtered(matched, params, today, skip="certification")))
+        for scheme in _SCHEMES
+    }
+    grouped = (
+        documents.order_by()
+        .values_list(*_COMBO_FIELDS)
+        .annotate(n=passes, **per_scheme)
+        .values_list(*_COMBO_FIELDS, "n", *per_scheme)
+    )
+    try:
+        sql, sql_params = grouped.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    # straight from the cursor: the values are already what the rows need (ints, and 0/1 or a bool for
+    # is_cloud_service, read with bool()); Django's per-value converters cost more than the query here
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sql_params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _order(queryset: QuerySet[Service], sort: str) -> QuerySet[Service]:
@@ -279,24 +291,22 @@ def _order(queryset: QuerySet[Service], sort: str) -> QuerySet[Service]:
 def service_search(params: SearchParams, *, today: dt.date | None = None) -> SearchResult:
     """Published services matching `params`, one page of them, and the facet counts.
 
-    Queries (constant, at most 7): the grouped facet query, contracts (facet labels), the certification facet,
-    the page's ids (ranked by relevance, or sorted), its services, and two prefetches (certifications, data
-    locations). The two facet aggregates are cached until the index changes (`search_cached`); the day is part
-    of the key because certificates expire.
+    Queries (constant, at most 6, plus the full-text match when there is a `q`): the grouped facet query over
+    the narrow facet rows (`ServiceSearchDocument`, kept by the index refresh; the certification facet comes
+    from it too, so no query joins certificates for counting), contracts (facet labels), the page's ids (ranked
+    by relevance, or sorted), its services, and two prefetches (certifications, data locations). The facet
+    rows are cached until the index changes (`search_cached`); the day is part of the key because certificates
+    expire.
     """
     today = today or timezone.localdate()
     published = Service.objects.filter(status=ServiceStatus.PUBLISHED)
-    matched = search_filter(published, params.q, kind=SEARCH_KIND)
 
-    # 1. facet combinations over the text matches, with the certification filter applied
-    combo_queryset = matched
-    if params.certification:
-        combo_queryset = combo_queryset.filter(_holds_valid_certification(params.certification, today))
+    # 1. facet combinations over the text matches, certification counts per combination (one query, no joins)
     terms = tuple(search_terms(params.q)) if params.q else None
     combos: list[tuple[Any, ...]] = search_cached(
         SEARCH_KIND,
-        ("combos", terms, params.certification, today),
-        lambda: list(combo_queryset.order_by().values_list(*_COMBO_FIELDS).annotate(n=Count("pk"))),
+        ("facet-rows", terms, params.certification, today),
+        lambda: _facet_rows(params, today),
     )
 
     # 2. contracts: framework, lot and supplier of each combination, and the labels
@@ -324,43 +334,42 @@ def service_search(params: SearchParams, *, today: dt.date | None = None) -> Sea
         )
     }
 
-    tests = _row_tests(params, contracts)
-    counts: dict[str, dict[Any, int]] = defaultdict(lambda: defaultdict(int))
+    tests = list(_row_tests(params, contracts).items())
+    counts: dict[str, dict[Any, int]] = {name: defaultdict(int) for name in _ROW_FACETS}
+    certification_counts: dict[str, int] = defaultdict(int)
     total = 0
     for row in combos:
-        passed = {name for name, test in tests.items() if test(row)}
-        failed = len(tests) - len(passed)
-        if failed > 1:
+        failing = [name for name, test in tests if not test(row)]
+        if len(failing) > 1:
             continue
-        n = row[_N]
-        if failed == 0:
-            total += n
         contract = contracts[row[_CONTRACT]]
-        keys = {
-            "framework": contract.framework_id,
-            "lot": contract.lot_id,
-            "supplier": contract.supplier_id,
-            "model": row[_MODEL],
-            "location": row[_RESIDENCY],
-            "price_model": row[_PRICE],
-            "phase": row[_PHASE],
-            "cloud": "yes" if row[_CLOUD] else "no",
-        }
-        for facet, key in keys.items():
-            # a facet's counts apply all other filters: the row may fail only this facet's own filter
-            if failed == 0 or (facet not in passed and facet in tests):
-                counts[facet][key] += n
-
-    # 3. certification facet: all other filters, only valid certificates
-    certification_counts: dict[str, int] = search_cached(
-        SEARCH_KIND,
-        ("certifications", terms, replace(params, q="", certification=(), sort="", page=1), today),
-        lambda: _certification_counts(matched, params, today),
-    )
+        values = (
+            contract.framework_id,
+            contract.lot_id,
+            contract.supplier_id,
+            row[_MODEL],
+            row[_RESIDENCY],
+            row[_PRICE],
+            row[_PHASE],
+            "yes" if row[_CLOUD] else "no",
+        )
+        n = row[_N]
+        if failing:
+            # a facet's counts apply all other filters: a row failing only this facet's filter counts for it
+            counts[failing[0]][values[_ROW_FACETS.index(failing[0])]] += n
+            continue
+        total += n
+        for name, key in zip(_ROW_FACETS, values, strict=True):
+            counts[name][key] += n
+        # certification: every other filter applies, so the row's per-scheme counts (`n` has the certification
+        # filter applied)
+        for scheme, holding in zip(_SCHEMES, row[_N + 1 :], strict=True):
+            if holding:
+                certification_counts[scheme] += holding
 
     facets = _facets(params, counts, certification_counts, contracts)
 
-    # 4. one page of services
+    # 3. one page of services
     num_pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(1, params.page), num_pages)
     offset = (page - 1) * PAGE_SIZE
