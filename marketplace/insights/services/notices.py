@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Organisation, OrganisationKind
 from marketplace.core.audit import audit_record
@@ -279,7 +280,7 @@ def notices_import(
     Never raises for a bad notice: it lands in `summary.skipped` with its file and reason, nothing of it stored.
     """
     if actor is not None and not can_import_notices(actor):
-        raise PermissionDenied("Bare MPS kan importere kunngjøringer.")
+        raise PermissionDenied(_("Bare MPS kan importere kunngjøringer."))
     if len(files) > MAX_FILES:
         raise ValidationFailed(f"Høyst {MAX_FILES} filer per import; ingenting er lagret.")
     now = now or timezone.now()

@@ -16,6 +16,7 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Membership, Organisation
 from marketplace.catalogue.models import Service
@@ -50,14 +51,14 @@ WATCHED_FIELDS = ("sub_processors", "data_locations")
 def _fail(errors: list[tuple[str, str]]) -> None:
     if errors:
         raise ValidationFailed(
-            "Vurderingen ble ikke lagret.", errors=[{"field": f, "message": m} for f, m in errors]
+            _("Vurderingen ble ikke lagret."), errors=[{"field": f, "message": m} for f, m in errors]
         )
 
 
 def _require(user: Any, assessment: Assessment) -> None:
     if not can_change_assessment(user, assessment):
         raise PermissionDenied(
-            "Bare personvernansvarlig eller administrator i virksomheten kan endre vurderingen."
+            _("Bare personvernansvarlig eller administrator i virksomheten kan endre vurderingen.")
         )
 
 
@@ -107,16 +108,16 @@ def assessment_start(
     now = now or timezone.now()
     if not can_work_on_privacy(actor, organisation):
         raise PermissionDenied(
-            "Bare personvernansvarlig eller administrator i en kundevirksomhet kan starte en vurdering."
+            _("Bare personvernansvarlig eller administrator i en kundevirksomhet kan starte en vurdering.")
         )
     if service is not None:
         service_name = service.name
         supplier_name = service.contract.supplier.name
     errors = []
     if not service_name.strip():
-        errors.append(("service_name", "Oppgi hvilken tjeneste som vurderes."))
+        errors.append(("service_name", _("Oppgi hvilken tjeneste som vurderes.")))
     if template is not None and not template.is_template:
-        errors.append(("template", "Ukjent mal."))
+        errors.append(("template", _("Ukjent mal.")))
     _fail(errors)
     with transaction.atomic():
         assessment = Assessment.objects.create(
@@ -210,7 +211,7 @@ def assessment_update(
     _require(actor, assessment)
     errors = workflow.date_problems(assessed_on=data.assessed_on, review_on=data.review_on)
     if not data.title.strip():
-        errors.append(("title", "Tittel mangler."))
+        errors.append(("title", _("Tittel mangler.")))
     _fail(errors)
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
@@ -241,14 +242,14 @@ def _text(data: dict[str, Any], key: str) -> str:
 def _validate_processing(data: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
     errors = []
     for key, message in (
-        ("purpose", "Formål mangler."),
-        ("data_category", "Kategori personopplysninger mangler."),
-        ("data_subjects", "Registrerte mangler."),
+        ("purpose", _("Formål mangler.")),
+        ("data_category", _("Kategori personopplysninger mangler.")),
+        ("data_subjects", _("Registrerte mangler.")),
     ):
         if not _text(data, key):
             errors.append((key, message))
     if _text(data, "legal_basis") not in LegalBasis.values:
-        errors.append(("legal_basis", "Velg behandlingsgrunnlag etter art. 6(1)."))
+        errors.append(("legal_basis", _("Velg behandlingsgrunnlag etter art. 6(1).")))
     _fail(errors)
     return {
         "purpose": _text(data, "purpose"),
@@ -263,9 +264,9 @@ def _validate_processing(data: dict[str, Any], assessment: Assessment) -> dict[s
 def _validate_provider_purpose(data: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
     errors = []
     if not _text(data, "purpose"):
-        errors.append(("purpose", "Formål mangler."))
+        errors.append(("purpose", _("Formål mangler.")))
     if _text(data, "legal_basis") not in ProviderBasis.values:
-        errors.append(("legal_basis", "Velg grunnlag."))
+        errors.append(("legal_basis", _("Velg grunnlag.")))
     _fail(errors)
     return {
         "purpose": _text(data, "purpose"),
@@ -277,25 +278,25 @@ def _validate_provider_purpose(data: dict[str, Any], assessment: Assessment) -> 
 def _validate_transfer(data: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
     errors = []
     for key, message in (
-        ("data_category", "Oppgi hvilke data som overføres."),
-        ("recipient", "Mottaker mangler."),
-        ("purpose", "Formål mangler."),
+        ("data_category", _("Oppgi hvilke data som overføres.")),
+        ("recipient", _("Mottaker mangler.")),
+        ("purpose", _("Formål mangler.")),
     ):
         if not _text(data, key):
             errors.append((key, message))
     country = adequacy.country_code_clean(_text(data, "country"))
     if country is None:
-        errors.append(("country", "Ukjent landkode. Bruk ISO 3166-1 alfa-2, f.eks. NO, IE eller US."))
+        errors.append(("country", _("Ukjent landkode. Bruk ISO 3166-1 alfa-2, f.eks. NO, IE eller US.")))
     if _text(data, "tool") not in TransferTool.values:
-        errors.append(("tool", "Ukjent overføringsgrunnlag."))
+        errors.append(("tool", _("Ukjent overføringsgrunnlag.")))
     if _text(data, "residual_risk") not in ResidualRisk.values:
-        errors.append(("residual_risk", "Ukjent restrisiko."))
+        errors.append(("residual_risk", _("Ukjent restrisiko.")))
     steps = data.get("edpb_steps_done") or 0
     if not isinstance(steps, int) or not 0 <= steps <= 6:
-        errors.append(("edpb_steps_done", "Antall EDPB-trinn må være 0–6."))
+        errors.append(("edpb_steps_done", _("Antall EDPB-trinn må være 0–6.")))
     review_on = data.get("review_on")
     if review_on is not None and review_on <= assessment.assessed_on:
-        errors.append(("review_on", "Revisjonsdatoen må være etter vurderingsdatoen."))
+        errors.append(("review_on", _("Revisjonsdatoen må være etter vurderingsdatoen.")))
     _fail(errors)
     return {
         "data_category": _text(data, "data_category"),
@@ -316,18 +317,18 @@ def _validate_transfer(data: dict[str, Any], assessment: Assessment) -> dict[str
 def _validate_action(data: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
     errors = []
     if not _text(data, "description"):
-        errors.append(("description", "Beskriv tiltaket."))
+        errors.append(("description", _("Beskriv tiltaket.")))
     if not _text(data, "owner"):
-        errors.append(("owner", "Oppgi hvem som er ansvarlig."))
+        errors.append(("owner", _("Oppgi hvem som er ansvarlig.")))
     due_on = data.get("due_on")
     if not isinstance(due_on, dt.date):
-        errors.append(("due_on", "Frist mangler."))
+        errors.append(("due_on", _("Frist mangler.")))
     elif due_on < assessment.assessed_on:
-        errors.append(("due_on", "Fristen kan ikke være før vurderingsdatoen."))
+        errors.append(("due_on", _("Fristen kan ikke være før vurderingsdatoen.")))
     if _text(data, "status") not in ActionStatus.values:
-        errors.append(("status", "Ukjent status."))
+        errors.append(("status", _("Ukjent status.")))
     if _text(data, "risk_event") not in ("", *FearedEvent.values):
-        errors.append(("risk_event", "Ukjent risiko."))
+        errors.append(("risk_event", _("Ukjent risiko.")))
     _fail(errors)
     return {
         "description": _text(data, "description"),
@@ -376,7 +377,7 @@ def assessment_row_delete(
     _require(actor, assessment)
     model, _validate = ROW_KINDS[kind]
     with transaction.atomic():
-        deleted, _ = model.objects.filter(assessment=assessment, pk=row_id).delete()
+        deleted, _by_model = model.objects.filter(assessment=assessment, pk=row_id).delete()
         if not deleted:
             return
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
@@ -405,16 +406,16 @@ def assessment_risk_rate(
     _require(actor, assessment)
     errors = []
     if event not in FearedEvent.values:
-        errors.append(("event", "Ukjent hendelse."))
+        errors.append(("event", _("Ukjent hendelse.")))
     if severity not in (1, 2, 3, 4):
-        errors.append(("severity", "Alvorlighet må være 1–4."))
+        errors.append(("severity", _("Alvorlighet må være 1–4.")))
     if likelihood not in (1, 2, 3, 4):
-        errors.append(("likelihood", "Sannsynlighet må være 1–4."))
+        errors.append(("likelihood", _("Sannsynlighet må være 1–4.")))
     _fail(errors)
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
         _touch(assessment, actor=actor, now=now)
-        entry, _ = RiskEntry.objects.update_or_create(
+        entry, _created = RiskEntry.objects.update_or_create(
             assessment=assessment,
             event=event,
             defaults={"severity": severity, "likelihood": likelihood, "measures": measures.strip()},
@@ -436,49 +437,52 @@ def assessment_risk_rate(
 def _transition(assessment: Assessment, target: str) -> None:
     if not workflow.can_transition(assessment.state, target):
         raise ValidationFailed(
-            "Vurderingen kan ikke flyttes til denne statusen nå.",
-            errors=[{"field": "state", "message": "Ugyldig statusendring."}],
+            _("Vurderingen kan ikke flyttes til denne statusen nå."),
+            errors=[{"field": "state", "message": _("Ugyldig statusendring.")}],
         )
+
+
+def _move(
+    *, actor: Any, assessment: Assessment, target: str, verb: str, now: dt.datetime | None
+) -> Assessment:
+    """A state change without other effects (submit for review, return to draft), locked and audited."""
+    now = now or timezone.now()
+    _require(actor, assessment)
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        _transition(assessment, target)
+        assessment.state = target
+        assessment.updated_at = now
+        assessment.save()
+        audit_record(
+            actor=actor,
+            verb=verb,
+            target=assessment,
+            organisation=assessment.organisation,
+            data={"version": assessment.version},
+            now=now,
+        )
+    return assessment
 
 
 def assessment_submit(*, actor: Any, assessment: Assessment, now: dt.datetime | None = None) -> Assessment:
-    now = now or timezone.now()
-    _require(actor, assessment)
-    with transaction.atomic():
-        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        _transition(assessment, AssessmentState.IN_REVIEW)
-        assessment.state = AssessmentState.IN_REVIEW
-        assessment.updated_at = now
-        assessment.save()
-        audit_record(
-            actor=actor,
-            verb="privacy.assessment_submitted",
-            target=assessment,
-            organisation=assessment.organisation,
-            data={"version": assessment.version},
-            now=now,
-        )
-    return assessment
+    return _move(
+        actor=actor,
+        assessment=assessment,
+        target=AssessmentState.IN_REVIEW,
+        verb="privacy.assessment_submitted",
+        now=now,
+    )
 
 
 def assessment_return(*, actor: Any, assessment: Assessment, now: dt.datetime | None = None) -> Assessment:
-    now = now or timezone.now()
-    _require(actor, assessment)
-    with transaction.atomic():
-        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        _transition(assessment, AssessmentState.DRAFT)
-        assessment.state = AssessmentState.DRAFT
-        assessment.updated_at = now
-        assessment.save()
-        audit_record(
-            actor=actor,
-            verb="privacy.assessment_returned",
-            target=assessment,
-            organisation=assessment.organisation,
-            data={"version": assessment.version},
-            now=now,
-        )
-    return assessment
+    return _move(
+        actor=actor,
+        assessment=assessment,
+        target=AssessmentState.DRAFT,
+        verb="privacy.assessment_returned",
+        now=now,
+    )
 
 
 def assessment_sign_off(
