@@ -17,6 +17,7 @@ from marketplace.catalogue.models import (
     PriceLine,
     PriceList,
     Service,
+    ServiceSearchDocument,
     ServiceVersion,
     Shortlist,
     ShortlistItem,
@@ -158,6 +159,13 @@ class ImmutableAdmin(StaffAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ServiceSearchDocument)
+class ServiceSearchDocumentAdmin(ImmutableAdmin):
+    """Derived from the published service by the search index (`mps reindex` rebuilds it): view only."""
+
+    list_display = ("service", "service_model", "data_residency", "price_model", "is_cloud_service")
 
 
 @admin.register(ServiceVersion)

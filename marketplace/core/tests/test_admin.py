@@ -17,7 +17,13 @@ from marketplace.core.models import AuditEvent
 from marketplace.suppliers.models import Reseller
 
 # Created elsewhere (token owners, the listing workflow, exports, the audit chain): view only in the admin.
-NO_ADD = {"accounts.ApiToken", "catalogue.ServiceVersion", "catalogue.ShortlistSnapshot", "core.AuditEvent"}
+NO_ADD = {
+    "accounts.ApiToken",
+    "catalogue.ServiceSearchDocument",
+    "catalogue.ServiceVersion",
+    "catalogue.ShortlistSnapshot",
+    "core.AuditEvent",
+}
 
 
 @pytest.fixture
