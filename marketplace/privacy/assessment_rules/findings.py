@@ -18,6 +18,14 @@ MEDIUM = "medium"
 LOW = "low"
 
 NO_BASIS = {"", "none", "unknown"}
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a finding's title or explanation for translation without importing Django: makemessages extracts it,
+    and the pages show it through {% translate %}. The stored and API text stays Bokmål."""
+    return message
+
+
 TRANSFER_TOOLS = {"adequacy", "scc", "bcr", "code", "certification", "ad_hoc", "derogation"}
 
 
@@ -116,7 +124,7 @@ Rule = Callable[[AssessmentFacts], list[Finding]]
 
 def _purposes_per_category(facts: AssessmentFacts) -> list[Finding]:
     source = "EDPS 2021-0518 (forordning 2018/1725 art. 4(1)(b)); GDPR art. 5(1)(b)"
-    title = "Formål er ikke fastsatt per kategori personopplysninger"
+    title = gettext_noop("Formål er ikke fastsatt per kategori personopplysninger")
     if not facts.processing:
         return [
             Finding(
@@ -124,8 +132,10 @@ def _purposes_per_category(facts: AssessmentFacts) -> list[Finding]:
                 HIGH,
                 source,
                 title,
-                "Ingen behandlinger er registrert. Hvilke kategorier personopplysninger som behandles for hvilke "
-                "formål må fastsettes (EDPS fant dette mangelfullt i Kommisjonens bruk av Microsoft 365).",
+                gettext_noop(
+                    "Ingen behandlinger er registrert. Hvilke kategorier personopplysninger som behandles for hvilke "
+                    "formål må fastsettes (EDPS fant dette mangelfullt i Kommisjonens bruk av Microsoft 365)."
+                ),
             )
         ]
     covered = {row.data_category.strip().lower() for row in facts.processing}
@@ -142,7 +152,9 @@ def _purposes_per_category(facts: AssessmentFacts) -> list[Finding]:
             HIGH,
             source,
             title,
-            "Kategorien overføres, men ingen registrert behandling angir formål og behandlingsgrunnlag for den.",
+            gettext_noop(
+                "Kategorien overføres, men ingen registrert behandling angir formål og behandlingsgrunnlag for den."
+            ),
             subject=category,
         )
         for category in missing
@@ -158,9 +170,11 @@ def _provider_purposes(facts: AssessmentFacts) -> list[Finding]:
                 "PROVIDER_PURPOSES_UNKNOWN",
                 HIGH,
                 source,
-                "Uavklart om leverandøren behandler for egne formål",
-                "Det er ikke avklart om leverandøren bruker opplysningene til egne formål (telemetri, diagnostikk, "
-                "produktforbedring, KI-trening). Datatilsynet (DK) krevde dette kartlagt for Microsoft 365.",
+                gettext_noop("Uavklart om leverandøren behandler for egne formål"),
+                gettext_noop(
+                    "Det er ikke avklart om leverandøren bruker opplysningene til egne formål (telemetri, diagnostikk, "
+                    "produktforbedring, KI-trening). Datatilsynet (DK) krevde dette kartlagt for Microsoft 365."
+                ),
             )
         )
     for row in facts.provider_purposes:
@@ -170,9 +184,11 @@ def _provider_purposes(facts: AssessmentFacts) -> list[Finding]:
                     "PROVIDER_PURPOSE_NO_BASIS",
                     HIGH,
                     source,
-                    "Leverandørens egne formål mangler behandlingsgrunnlag",
-                    "Utlevering til leverandøren for dennes egne formål krever eget behandlingsgrunnlag. Uten det "
-                    "må formålet stenges av i avtalen (slik KOMBIT gjorde for Google Workspace).",
+                    gettext_noop("Leverandørens egne formål mangler behandlingsgrunnlag"),
+                    gettext_noop(
+                        "Utlevering til leverandøren for dennes egne formål krever eget behandlingsgrunnlag. Uten det "
+                        "må formålet stenges av i avtalen (slik KOMBIT gjorde for Google Workspace)."
+                    ),
                     subject=row.purpose,
                 )
             )
@@ -187,9 +203,11 @@ def _instructions(facts: AssessmentFacts) -> list[Finding]:
             "NOT_LIMITED_TO_INSTRUCTIONS",
             HIGH,
             "GDPR art. 28(3)(a); EDPS 2021-0518 (forordning 2018/1725 art. 29(3)(a))",
-            "Behandlingen er ikke begrenset til dokumenterte instrukser",
-            "Databehandleravtalen må slå fast at leverandøren og underdatabehandlerne bare behandler "
-            "personopplysninger etter dokumenterte instrukser, også for overføringer.",
+            gettext_noop("Behandlingen er ikke begrenset til dokumenterte instrukser"),
+            gettext_noop(
+                "Databehandleravtalen må slå fast at leverandøren og underdatabehandlerne bare behandler "
+                "personopplysninger etter dokumenterte instrukser, også for overføringer."
+            ),
         )
     ]
 
@@ -202,9 +220,11 @@ def _disclosure(facts: AssessmentFacts) -> list[Finding]:
             "NO_DISCLOSURE_CLAUSE",
             MEDIUM,
             "GDPR art. 48; EDPS 2021-0518 (uautorisert utlevering)",
-            "Mangler vern mot utlevering til myndigheter i tredjeland",
-            "Avtalen må sikre at leverandøren og underdatabehandlerne bare utleverer personopplysninger når "
-            "EU/EØS-rett eller norsk rett krever det.",
+            gettext_noop("Mangler vern mot utlevering til myndigheter i tredjeland"),
+            gettext_noop(
+                "Avtalen må sikre at leverandøren og underdatabehandlerne bare utleverer personopplysninger når "
+                "EU/EØS-rett eller norsk rett krever det."
+            ),
         )
     ]
 
@@ -220,9 +240,11 @@ def _transfers(facts: AssessmentFacts) -> list[Finding]:
                     "US_NOT_DPF",
                     HIGH,
                     "Gjennomføringsbeslutning (EU) 2023/1795 (DPF); GDPR art. 45",
-                    "Mottaker i USA er ikke DPF-sertifisert",
-                    "Adekvansbeslutningen for USA gjelder bare mottakere som er selvsertifisert under Data Privacy "
-                    "Framework. Overføringen trenger et annet overføringsgrunnlag og en overføringsvurdering.",
+                    gettext_noop("Mottaker i USA er ikke DPF-sertifisert"),
+                    gettext_noop(
+                        "Adekvansbeslutningen for USA gjelder bare mottakere som er selvsertifisert under Data Privacy "
+                        "Framework. Overføringen trenger et annet overføringsgrunnlag og en overføringsvurdering."
+                    ),
                     subject=subject,
                 )
             )
@@ -234,9 +256,11 @@ def _transfers(facts: AssessmentFacts) -> list[Finding]:
                     "TRANSFER_WITHOUT_TOOL",
                     HIGH,
                     "GDPR art. 44 og 46; EDPB anbefaling 01/2020 trinn 2; EDPS 2021-0518",
-                    "Overføring uten overføringsgrunnlag",
-                    "Landet har ikke tilstrekkelig beskyttelsesnivå for denne mottakeren, og det er ikke valgt et "
-                    "overføringsgrunnlag etter art. 46 (f.eks. standardavtaler) eller et unntak etter art. 49.",
+                    gettext_noop("Overføring uten overføringsgrunnlag"),
+                    gettext_noop(
+                        "Landet har ikke tilstrekkelig beskyttelsesnivå for denne mottakeren, og det er ikke valgt et "
+                        "overføringsgrunnlag etter art. 46 (f.eks. standardavtaler) eller et unntak etter art. 49."
+                    ),
                     subject=subject,
                 )
             )
@@ -258,7 +282,7 @@ def _transfers(facts: AssessmentFacts) -> list[Finding]:
                     "TIA_INCOMPLETE",
                     MEDIUM,
                     "EDPB anbefaling 01/2020 trinn 3–6; EDPS 2021-0518 (art. 46–48)",
-                    "Overføringsvurderingen er ufullstendig",
+                    gettext_noop("Overføringsvurderingen er ufullstendig"),
                     "Mangler: " + ", ".join(missing) + ".",
                     subject=subject,
                 )
@@ -269,9 +293,11 @@ def _transfers(facts: AssessmentFacts) -> list[Finding]:
                     "TRANSFER_HIGH_RESIDUAL_RISK",
                     HIGH,
                     "EDPB anbefaling 01/2020 trinn 4 og 6 (brukstilfelle 6 og 7)",
-                    "Høy restrisiko ved overføring",
-                    "De supplerende tiltakene gir ikke vesentlig likeverdig vern. Overføringen bør stanses eller "
-                    "endres (f.eks. kryptering med nøkler i EØS).",
+                    gettext_noop("Høy restrisiko ved overføring"),
+                    gettext_noop(
+                        "De supplerende tiltakene gir ikke vesentlig likeverdig vern. Overføringen bør stanses eller "
+                        "endres (f.eks. kryptering med nøkler i EØS)."
+                    ),
                     subject=subject,
                 )
             )
@@ -289,8 +315,10 @@ def _sub_processors(facts: AssessmentFacts) -> list[Finding]:
                     "SUB_PROCESSOR_COUNTRY_MISSING",
                     MEDIUM,
                     "GDPR art. 28(2) og 28(4); EDPB anbefaling 01/2020 trinn 1",
-                    "Land mangler for underdatabehandler",
-                    "Uten land kan det ikke avgjøres om underdatabehandleren mottar opplysninger i tredjeland.",
+                    gettext_noop("Land mangler for underdatabehandler"),
+                    gettext_noop(
+                        "Uten land kan det ikke avgjøres om underdatabehandleren mottar opplysninger i tredjeland."
+                    ),
                     subject=sub.name,
                 )
             )
@@ -302,9 +330,11 @@ def _sub_processors(facts: AssessmentFacts) -> list[Finding]:
                     "ONWARD_NOT_MAPPED",
                     HIGH,
                     "EDPB anbefaling 01/2020 trinn 1; EDPS 2021-0518 (pålegg om kartlegging av overføringer)",
-                    "Videreoverføring er ikke kartlagt",
-                    "Underdatabehandleren er utenfor EØS, men overføringskartet har ingen utfylt rad for den "
-                    "(hvilke data, formål og overføringsgrunnlag).",
+                    gettext_noop("Videreoverføring er ikke kartlagt"),
+                    gettext_noop(
+                        "Underdatabehandleren er utenfor EØS, men overføringskartet har ingen utfylt rad for den "
+                        "(hvilke data, formål og overføringsgrunnlag)."
+                    ),
                     subject=f"{sub.name} ({sub.country})",
                 )
             )
@@ -317,9 +347,11 @@ def _special_categories(facts: AssessmentFacts) -> list[Finding]:
             "SPECIAL_WITHOUT_CONDITION",
             HIGH,
             "GDPR art. 9(2) og art. 10",
-            "Særlige kategorier uten unntak etter art. 9",
-            "Behandling av særlige kategorier personopplysninger (eller straffedommer) krever et vilkår i art. 9(2) "
-            "(eller hjemmel etter art. 10) i tillegg til behandlingsgrunnlaget i art. 6.",
+            gettext_noop("Særlige kategorier uten unntak etter art. 9"),
+            gettext_noop(
+                "Behandling av særlige kategorier personopplysninger (eller straffedommer) krever et vilkår i art. 9(2) "
+                "(eller hjemmel etter art. 10) i tillegg til behandlingsgrunnlaget i art. 6."
+            ),
             subject=f"{row.purpose}: {row.data_category}",
         )
         for row in facts.processing
@@ -337,9 +369,11 @@ def _risks(facts: AssessmentFacts) -> list[Finding]:
                     "RISK_WITHOUT_MEASURES",
                     HIGH,
                     "GDPR art. 32 og 35(7)(d); CNIL PIA-metodikk",
-                    "Høy risiko uten tiltak i handlingsplanen",
-                    "Både alvorlighet og sannsynlighet er betydelig eller maksimal, og handlingsplanen har ingen "
-                    "tiltak for risikoen.",
+                    gettext_noop("Høy risiko uten tiltak i handlingsplanen"),
+                    gettext_noop(
+                        "Både alvorlighet og sannsynlighet er betydelig eller maksimal, og handlingsplanen har ingen "
+                        "tiltak for risikoen."
+                    ),
                     subject=row.event,
                 )
             )

@@ -325,3 +325,25 @@ def test_api_returns_a_frozen_version(buyer_org):
         "Godkjent av PVO.",
     )
     assert client.get(f"/api/v1/assessments/{assessment.pk}?version=2").status_code == 404
+
+
+def test_findings_show_in_english_when_the_user_chose_english(request, assessment):
+    """The engine's texts are Bokmål (stored, API, PDF); the page translates each finding's title and explanation."""
+    from django.utils import translation
+
+    title = "Behandlingen er ikke begrenset til dokumenterte instrukser"
+    explanation = (
+        "Databehandleravtalen må slå fast at leverandøren og underdatabehandlerne bare behandler "
+        "personopplysninger etter dokumenterte instrukser, også for overføringer."
+    )
+    client = client_for(request, "officer")
+    url = reverse("privacy:assessment_detail", args=[assessment.pk])
+    assert title in client.get(url).content.decode()
+    client.cookies["mps_language"] = "en"
+    english = client.get(url).content.decode()
+    with translation.override("en"):
+        expected = [translation.gettext(title), translation.gettext(explanation)]
+    assert expected[0] != title
+    assert expected[1] != explanation
+    assert all(text in english for text in expected)
+    assert title not in english
