@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from marketplace.accounts.middleware import SESSION_KEY
 from marketplace.accounts.models import Organisation, OrganisationKind, User
 from marketplace.accounts.tests.factories import OrganisationFactory, SupplierFactory, member
+
+
+@pytest.fixture(autouse=True)
+def bokmaal():
+    """Every test starts in Bokmål: a request with the English language cookie leaves English active in the thread
+    (the locale middleware activates per request and never resets), which would leak into the next test."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.forms import AccessibleForm
-from marketplace.privacy import terms_rules
+from marketplace.privacy import baseline, terms_rules
 from marketplace.privacy.models import TermStatus
 
 
@@ -21,7 +21,7 @@ class TermCheckForm(AccessibleForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for entry in terms_rules.baseline()["topics"]:
+        for entry in baseline.topics():
             key = entry["key"]
             self.fields[f"status_{key}"] = forms.ChoiceField(
                 label=entry["title"],
@@ -45,7 +45,7 @@ class TermCheckForm(AccessibleForm):
                 "status_field": self[f"status_{entry['key']}"],
                 "text_field": self[f"text_{entry['key']}"],
             }
-            for entry in terms_rules.baseline()["topics"]
+            for entry in baseline.topics()
         ]
 
     def answers(self) -> dict[str, tuple[str, str]]:

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from marketplace.catalogue.models import Contract, FrameworkAgreement
-from marketplace.privacy import terms_rules
+from marketplace.privacy import baseline, terms_rules
 from marketplace.privacy.models import ServiceInUse, TermCheck, TermCheckItem
 from marketplace.privacy.permissions import can_view_terms_balance
 
@@ -65,7 +65,7 @@ def term_rows(check: TermCheck | None) -> list[dict[str, Any]]:
     """One row per baseline topic with the stored status and text ("" when not checked)."""
     answers = term_answers(check)
     rows = []
-    for entry in terms_rules.baseline()["topics"]:
+    for entry in baseline.topics():
         status, text = answers.get(entry["key"], ("", ""))
         rows.append({**entry, "status": status, "deviation_text": text})
     return rows

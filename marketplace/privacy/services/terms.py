@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from marketplace.catalogue.models import Contract
 from marketplace.core.audit import audit_record
 from marketplace.core.exceptions import PermissionDenied, ValidationFailed
-from marketplace.privacy import terms_rules
+from marketplace.privacy import baseline, terms_rules
 from marketplace.privacy.models import ServiceInUse, TermCheck, TermCheckItem
 from marketplace.privacy.permissions import can_check_contract_terms, can_work_on_privacy
 
@@ -59,7 +59,7 @@ def term_check_save(
     errors = []
     for problem in problems:
         title = (
-            terms_rules.topic(problem.topic)["title"]
+            baseline.topic(problem.topic)["title"]
             if problem.topic in terms_rules.topic_keys()
             else problem.topic
         )

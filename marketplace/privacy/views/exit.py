@@ -13,21 +13,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from marketplace.core.exceptions import ApplicationError
-from marketplace.privacy import terms_rules
+from marketplace.privacy import baseline
 from marketplace.privacy.forms.exit import ExitEstimateForm, ExitPlanForm
 from marketplace.privacy.models import ExitCostEstimate, VolumeSource
 from marketplace.privacy.permissions import can_work_on_privacy
 from marketplace.privacy.selectors import exit as selectors
 from marketplace.privacy.selectors.usage import service_in_use_get_manageable, service_in_use_get_visible_to
 from marketplace.privacy.services.exit import exit_estimate_create, exit_plan_save
-from marketplace.privacy.views.terms_common import organisation_or_403, section_nav
+from marketplace.privacy.views.terms_common import organisation_or_403
 
 
 def flag_details(estimate: ExitCostEstimate | None) -> list[dict[str, Any]]:
     """The estimate's CMA flags with title, explanation and source (data/terms_baseline.json)."""
     if estimate is None:
         return []
-    known = {flag["key"]: flag for flag in terms_rules.baseline()["cma_flags"]}
+    known = {flag["key"]: flag for flag in baseline.cma_flags()}
     return [known[key] for key in estimate.flags if key in known]
 
 
@@ -42,7 +42,6 @@ def exit_overview(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "rows": selectors.exit_overview_rows(organisation),
             "can_manage": can_work_on_privacy(request.user, organisation),
-            "nav_entries": section_nav(request.user, "privacy:exit_overview"),
         },
     )
 
@@ -96,7 +95,6 @@ def exit_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "siu": siu,
             "form": form,
             "error_items": form.error_items(),
-            "nav_entries": section_nav(request.user, "privacy:exit_overview"),
         },
         status=status,
     )
@@ -149,7 +147,6 @@ def exit_estimate(request: HttpRequest, pk: int) -> HttpResponse:
             "latest": latest,
             "flags": flag_details(latest),
             "estimates": estimates,
-            "nav_entries": section_nav(request.user, "privacy:exit_overview"),
         },
         status=status,
     )

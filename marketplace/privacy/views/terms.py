@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from marketplace.core.exceptions import ApplicationError
-from marketplace.privacy import terms_rules
+from marketplace.privacy import baseline, terms_rules
 from marketplace.privacy.forms.terms import SsaGuidanceForm, TermCheckForm
 from marketplace.privacy.models import TermStatus
 from marketplace.privacy.permissions import can_check_contract_terms, can_view_terms_balance
 from marketplace.privacy.selectors import terms as selectors
 from marketplace.privacy.selectors.usage import service_in_use_get_manageable
 from marketplace.privacy.services.terms import term_check_save
-from marketplace.privacy.views.terms_common import mps_or_403, organisation_or_403, section_nav
+from marketplace.privacy.views.terms_common import mps_or_403, organisation_or_403
 
 STATUS_LABELS = dict(TermStatus.choices)
 
@@ -72,11 +72,10 @@ def terms_index(request: HttpRequest) -> HttpResponse:
         request,
         "privacy/terms/index.html",
         {
-            "topics": terms_rules.baseline()["topics"],
+            "topics": baseline.topics(),
             "version": terms_rules.baseline()["version"],
             "frameworks": selectors.frameworks_list() if staff else [],
             "is_staff": staff,
-            "nav_entries": section_nav(request.user, "privacy:terms_index"),
         },
     )
 
@@ -95,7 +94,7 @@ def ssa_guidance(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "privacy/terms/ssa.html",
-        {"form": form, "guidance": guidance, "nav_entries": section_nav(request.user, "privacy:terms_index")},
+        {"form": form, "guidance": guidance},
     )
 
 
@@ -105,7 +104,7 @@ def framework_balance(request: HttpRequest, pk: int) -> HttpResponse:
     mps_or_403(request)
     framework = selectors.framework_get_for_balance(request.user, pk)
     contracts, matrix = selectors.balance_for_framework(framework)
-    titles = {entry["key"]: entry["title"] for entry in terms_rules.baseline()["topics"]}
+    titles = {entry["key"]: entry["title"] for entry in baseline.topics()}
     rows: list[dict[str, Any]] = [
         {
             "title": titles[row.topic],
@@ -129,7 +128,6 @@ def framework_balance(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "totals": matrix.totals,
             "unchecked_columns": matrix.unchecked_columns,
-            "nav_entries": section_nav(request.user, "privacy:terms_index"),
         },
     )
 
@@ -183,7 +181,6 @@ def contract_terms(request: HttpRequest, pk: int) -> HttpResponse:
             "framework": contract.framework,
             "rows": selectors.term_rows(stored),
             "action": request.path,
-            "nav_entries": section_nav(request.user, "privacy:terms_index"),
         },
         stored=stored,
         save=lambda answers, note: term_check_save(
@@ -206,7 +203,6 @@ def usage_terms(request: HttpRequest, pk: int) -> HttpResponse:
             "siu": siu,
             "rows": selectors.term_rows(stored),
             "action": request.path,
-            "nav_entries": section_nav(request.user, "privacy:usage_list"),
         },
         stored=stored,
         save=lambda answers, note: term_check_save(

@@ -19,7 +19,7 @@ from marketplace.privacy.selectors import exit as exit_selectors
 from marketplace.privacy.selectors import terms as terms_selectors
 from marketplace.privacy.selectors import usage as selectors
 from marketplace.privacy.services.usage import service_in_use_end, service_in_use_register
-from marketplace.privacy.views.terms_common import organisation_or_403, section_nav
+from marketplace.privacy.views.terms_common import organisation_or_403
 
 
 @login_required
@@ -33,7 +33,6 @@ def usage_list(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "rows": exit_selectors.exit_overview_rows(organisation),
             "can_manage": can_work_on_privacy(request.user, organisation),
-            "nav_entries": section_nav(request.user, "privacy:usage_list"),
         },
     )
 
@@ -78,7 +77,6 @@ def usage_add(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "form": form,
             "error_items": form.error_items(),
-            "nav_entries": section_nav(request.user, "privacy:usage_list"),
         },
         status=status,
     )
@@ -105,7 +103,6 @@ def usage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": exit_selectors.exit_plan_of(siu),
             "estimate": exit_selectors.exit_estimate_latest(siu),
             "end_form": ServiceInUseEndForm(),
-            "nav_entries": section_nav(request.user, "privacy:usage_list"),
         },
     )
 
@@ -131,7 +128,6 @@ def usage_end(request: HttpRequest, pk: int) -> HttpResponse:
             "siu": siu,
             "form": form,
             "error_items": form.error_items(),
-            "nav_entries": section_nav(request.user, "privacy:usage_list"),
         },
         status=400,
     )
