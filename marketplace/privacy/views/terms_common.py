@@ -37,5 +37,3 @@ def organisation_or_403(request: HttpRequest, *, manage: bool = False) -> Organi
 def mps_or_403(request: HttpRequest) -> None:
     if not can_view_terms_balance(request.user):
         raise PermissionDenied(_("Siden er for kategoriansvarlige og administratorer i MPS."))
-
-
