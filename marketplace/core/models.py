@@ -65,3 +65,21 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id}"
+
+
+class SearchIndexState(models.Model):
+    """The version of one kind's search index: a new random token on every write, in the writer's transaction.
+
+    Readers compare it with the token their cached results or in-memory indexes were built at, so every process
+    sees a change as soon as it is committed (no shared cache needed), and a rolled-back write changes nothing.
+    """
+
+    kind = models.CharField(_("type"), max_length=40, primary_key=True)
+    token = models.CharField(_("versjon"), max_length=32)
+
+    class Meta:
+        verbose_name = _("søkeindeksversjon")
+        verbose_name_plural = _("søkeindeksversjoner")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.token}"

@@ -14,14 +14,14 @@ each run is quoted; anything else (quotes, `*`, `NEAR(`, `OR`, `:`, `&`, `!`) is
 word. Empty or garbage input gives no terms, and `search_filter` then matches nothing.
 
 The index lives in `core_searchentry` (model `SearchEntry`); apps write it with `search_index_update`,
-`search_index_remove` and `search_index_replace_all` and read with `search_filter` and `search_ranked_ids`.
+`search_index_remove` and `search_index_replace_all` and read with `search_filter` and `search_matches` (ranked ids);
+`search_index_version` is the index's version token (core_searchindexstate), changed by every write in its transaction.
 """
 
 from __future__ import annotations
 
-import contextlib
+import array
 import hashlib
-import math
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -32,7 +32,7 @@ from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models.expressions import RawSQL
 
-from marketplace.core.models import SearchEntry
+from marketplace.core.models import SearchEntry, SearchIndexState
 
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
@@ -186,30 +186,38 @@ def _entry(document: SearchDocument) -> SearchEntry:
     )
 
 
-def _version_key(kind: str) -> str:
-    return f"mps:search:version:{kind}"
-
-
 def search_index_version(kind: str) -> str:
-    """A token that changes whenever the index of `kind` is written, for caching search aggregates."""
-    version = cache.get(_version_key(kind))
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(_version_key(kind), version, None)
-        version = cache.get(_version_key(kind), version)
-    return str(version)
+    """The index version of `kind`: a token that changes with every committed write of that index.
+
+    Read from the database (one primary-key lookup), so every process agrees on it; "" until the first write.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM core_searchindexstate WHERE kind = %s", [kind])
+        row = cursor.fetchone()
+    return str(row[0]) if row else ""
 
 
 def _bump_version(kind: str) -> None:
-    cache.set(_version_key(kind), uuid.uuid4().hex, None)
+    """A new version token for `kind`, written in the caller's transaction (an upsert: no read, no race)."""
+    SearchIndexState.objects.bulk_create(
+        [SearchIndexState(kind=kind, token=uuid.uuid4().hex)],
+        update_conflicts=True,
+        unique_fields=["kind"],
+        update_fields=["token"],
+    )
 
 
-def search_cached(kind: str, key: object, compute: Callable[[], T], *, timeout: int = 300) -> T:
+def search_cached(
+    kind: str, key: object, compute: Callable[[], T], *, timeout: int = 300, version: str | None = None
+) -> T:
     """`compute()` cached until the index of `kind` changes (or `timeout` seconds pass).
 
-    For aggregates over the indexed objects (facet counts): `key` must hold everything the result depends on.
+    For aggregates over the indexed objects: `key` must hold everything the result depends on. `version` is the
+    index version when the caller has already read it (`search_index_version`).
     """
-    digest = hashlib.sha256(repr((search_index_version(kind), key)).encode()).hexdigest()
+    if version is None:
+        version = search_index_version(kind)
+    digest = hashlib.sha256(repr((version, key)).encode()).hexdigest()
     cache_key = f"mps:search:{kind}:{digest}"
     value = cache.get(cache_key)
     if value is None:
@@ -226,13 +234,11 @@ def search_index_update(*, kind: str, object_id: int, title: str, body: str) -> 
         object_id=object_id,
         defaults={"title": entry.title, "body": entry.body, "extra": entry.extra},
     )
-    transaction.on_commit(lambda: _bump_version(kind))
     _bump_version(kind)
 
 
 def search_index_remove(*, kind: str, object_id: int) -> None:
     SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
-    transaction.on_commit(lambda: _bump_version(kind))
     _bump_version(kind)
 
 
@@ -253,8 +259,7 @@ def search_index_replace_all(
         if batch:
             SearchEntry.objects.bulk_create(batch)
             written += len(batch)
-        transaction.on_commit(lambda: _bump_version(kind))
-    _bump_version(kind)
+        _bump_version(kind)
     return written
 
 
@@ -276,44 +281,35 @@ def _ranked_sql(terms: list[str], kind: str) -> tuple[str, list[Any]]:
     )
 
 
-def _matches(q: str, kind: str) -> tuple[list[int], str]:
-    """The ranked matches, and the same ids as one SQL parameter (a PostgreSQL array or a JSON array literal)."""
+def _matches(q: str, kind: str, version: str | None = None) -> array.array[int]:
+    """The ids matching every word of `q`, best match first; cached until the index of `kind` changes."""
     terms = search_terms(q)
     if not terms:
-        return [], ""
+        return array.array("q")
 
-    def compute() -> tuple[list[int], str]:
+    def compute() -> array.array[int]:
         sql, params = _ranked_sql(terms, kind)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            ids = [row[0] for row in cursor.fetchall()]
-        joined = ",".join(map(str, ids))
-        return ids, ("{" + joined + "}" if _vendor() == "postgresql" else "[" + joined + "]")
+            return array.array("q", [row[0] for row in cursor.fetchall()])
 
-    # The id list can be long; keep the last few in this process too, so one request does not unpickle it
-    # from the shared cache several times. The index version is part of the key, so writes invalidate it.
-    local_key = (search_index_version(kind), kind, _vendor(), tuple(terms))
-    found = _LOCAL_MATCHES.get(local_key)
-    if found is None:
-        found = search_cached(kind, ("matches", _vendor(), tuple(terms)), compute)
-        if len(_LOCAL_MATCHES) >= _LOCAL_MATCHES_SIZE:
-            with contextlib.suppress(RuntimeError, StopIteration):  # another thread got there first
-                _LOCAL_MATCHES.pop(next(iter(_LOCAL_MATCHES)), None)
-        _LOCAL_MATCHES[local_key] = found
-    return found
+    # an array of int64 pickles as one block of bytes: cheap to store and read even for tens of thousands of ids
+    return search_cached(kind, ("matches", _vendor(), tuple(terms)), compute, version=version)
 
 
-_LOCAL_MATCHES: dict[tuple[Any, ...], tuple[list[int], str]] = {}
-_LOCAL_MATCHES_SIZE = 16
+def _ids_param(ids: Iterable[int]) -> str:
+    """`ids` as one SQL parameter: a PostgreSQL array literal or a JSON array."""
+    joined = ",".join(map(str, ids))
+    return "{" + joined + "}" if _vendor() == "postgresql" else "[" + joined + "]"
 
 
-def search_matches(q: str, *, kind: str) -> list[int]:
+def search_matches(q: str, *, kind: str, version: str | None = None) -> array.array[int]:
     """Every object id of `kind` matching all words of `q`, best match first (ts_rank / bm25; title weighs most).
 
-    One full-text query per distinct set of words, cached until the index of `kind` changes; filters, facet
-    counts and pages then use this list (passed as one parameter) instead of running the match again.
+    One full-text query per distinct set of words, cached until the index of `kind` changes (`version`: the index
+    version when the caller has read it already).
     """
-    return _matches(q, kind)[0]
+    return _matches(q, kind, version)
 
 
 def _ids_sql() -> str:
@@ -330,10 +326,10 @@ def search_filter(queryset: models.QuerySet[M], q: str | None, *, kind: str) -> 
     """
     if q is None or not q.strip():
         return queryset
-    ids, param = _matches(q, kind)
+    ids = _matches(q, kind)
     if not ids:
         return queryset.none()
-    return queryset.filter(_id_in(param, len(ids)))
+    return queryset.filter(_id_in(_ids_param(ids), len(ids)))
 
 
 class _AnyOfArray(models.Func):
@@ -366,58 +362,3 @@ def _id_in(param: str, count: int) -> Any:
     if count >= SQLITE_SCAN_FROM:
         return _InJsonListByScan(models.F("pk"), models.Value(param))
     return models.Q(pk__in=RawSQL(f"SELECT m.id FROM ({_ids_sql()}) AS m", [param]))  # noqa: S608, S611 - fixed SQL text; ids only as a parameter
-
-
-SMALL_RESULT = (
-    2000  # up to this many filtered matches, rank them in Python instead of walking the ranked list
-)
-
-
-def search_ranked_ids(
-    queryset: models.QuerySet[Any], q: str, *, kind: str, offset: int, limit: int, total: int | None = None
-) -> list[int]:
-    """Ids of one page of the objects in `queryset` that match `q`, best match first (ties by id).
-
-    The ranked matches (`search_matches`) are intersected with `queryset` (any filters). When the caller knows
-    the filtered total: if most matches pass the filters, the ranked list is checked a slice at a time (one
-    small query usually fills the page); if few pass (up to SMALL_RESULT), those ids are fetched and put in
-    rank order here. Otherwise the database walks the ranked list until the page is full.
-    """
-    ids, param = _matches(q, kind)
-    if not ids:
-        return []
-    if total is not None and 0 < total <= len(ids):
-        # Most matches pass the filters: check the ranked list a slice at a time (sized from the share that
-        # passes), rather than have the database compare every match with every filtered row.
-        wanted = offset + limit
-        chunk = max(2 * wanted, math.ceil(wanted * len(ids) / total * 1.25))
-        if chunk * 2 <= len(ids):
-            return _ranked_by_chunks(queryset, ids, offset=offset, limit=limit, chunk=chunk)
-    if total is not None and total <= SMALL_RESULT:
-        matching = set(search_filter(queryset, q, kind=kind).values_list("pk", flat=True))
-        ranked = [pk for pk in ids if pk in matching]
-        return ranked[offset : offset + limit]
-    inner_sql, inner_params = queryset.order_by().values("pk").query.sql_with_params()
-    sql = (
-        f"SELECT m.id FROM ({_ids_sql()}) AS m WHERE m.id IN ({inner_sql}) ORDER BY m.pos LIMIT %s OFFSET %s"  # noqa: S608 - fixed SQL text; user input only as parameters
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [param, *inner_params, limit, offset])
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _ranked_by_chunks(
-    queryset: models.QuerySet[Any], ids: list[int], *, offset: int, limit: int, chunk: int
-) -> list[int]:
-    """One page of `ids` (in rank order) that are in `queryset`, testing `chunk` ids per query until full."""
-    wanted = offset + limit
-    found: list[int] = []
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        joined = ",".join(map(str, part))
-        param = "{" + joined + "}" if _vendor() == "postgresql" else "[" + joined + "]"
-        present = set(queryset.filter(_id_in(param, len(part))).order_by().values_list("pk", flat=True))
-        found += [pk for pk in part if pk in present]
-        if len(found) >= wanted:
-            break
-    return found[offset:wanted]

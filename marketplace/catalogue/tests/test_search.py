@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 
 from marketplace.catalogue.models import ServiceStatus
 from marketplace.catalogue.search import (
@@ -18,6 +19,7 @@ from marketplace.catalogue.search import (
     service_search_text,
 )
 from marketplace.catalogue.selectors import service_search
+from marketplace.catalogue.selectors.facet_index import facet_index_forget
 from marketplace.catalogue.tests.factories import ServiceFactory
 from marketplace.catalogue.tests.search_data import TODAY, build_catalogue
 from marketplace.core.models import SearchEntry
@@ -326,29 +328,30 @@ def test_pagination(cat):
 
 
 def test_query_count_is_constant(cat, django_assert_num_queries):
-    # nothing cached: facet combinations (certification counts included: one grouped query over the facet rows),
-    # contracts, page ids, page services, 2 prefetches
-    with django_assert_num_queries(6):
+    facet_index_forget()
+    # the first search of a process (or after an index change) builds the facet index: the index version, the
+    # facet rows, the three sort orders; then contracts, page services, 2 prefetches
+    with django_assert_num_queries(9):
         search()
-    cache.clear()
-    with django_assert_num_queries(6):
+    # from then on: the index version, contracts, page services, 2 prefetches, whatever the filters and sort
+    with django_assert_num_queries(5):
         search(model=("paas",), certification=("iso27001",), location=("eea",), sort="price")
     cache.clear()
-    # + the ranked full-text matches (one query, then used as a parameter by the others)
-    with django_assert_num_queries(7):
+    # + the ranked full-text matches (one query)
+    with django_assert_num_queries(6):
         search(q="plattform", framework=(cat["frameworks"]["cips"].pk,))
-    # the same words with other filters: the matches and the facet combinations are cached
+    # the same words with other filters: the matches are cached
     with django_assert_num_queries(5):
         search(q="plattform", model=("paas",))
     cache.clear()
-    # nothing found: only the full-text query
-    with django_assert_num_queries(1):
+    # nothing found: the index version and the full-text query
+    with django_assert_num_queries(2):
         search(q="finnesikke")
 
 
-def test_facet_aggregates_are_cached_until_the_index_changes(cat, django_assert_num_queries):
+def test_facet_index_follows_the_index_changes(cat, django_assert_num_queries):
     first = search(model=("paas",))
-    # the same search again (another page or sort): both facet aggregates come from the cache
+    # the same search again (another page or sort): nothing is rebuilt
     with django_assert_num_queries(5):
         again = search(model=("paas",), sort="price")
     assert again.facets == first.facets
@@ -361,11 +364,36 @@ def test_facet_aggregates_are_cached_until_the_index_changes(cat, django_assert_
     after = search(model=("paas",))
     assert names(after) == ["Administrert database"]
     assert facet(after, "model") == {"IaaS": 1, "PaaS": 1, "SaaS": 1, "Sikkerhetstjeneste": 1}
-    # certificates expire by date: the day is part of the key
+    # another process's write (a new version token in the database) is seen without any shared cache
+    cache.clear()
+    kubernetes.status = ServiceStatus.PUBLISHED
+    kubernetes.save()
+    service_index_refresh(kubernetes)
+    assert names(search(model=("paas",))) == names(first)
+    # certificates expire by date: counted against the day of the search, no rebuild needed
     import datetime as dt
 
     later = service_search(SearchParams(), today=dt.date(2028, 1, 1))
     assert facet(later, "certification") == {}
+
+
+def test_facet_index_ignores_a_rolled_back_write(cat):
+    before = search()
+    kubernetes = cat["services"]["kubernetes"]
+
+    def withdraw_then_fail() -> None:
+        with transaction.atomic():
+            kubernetes.status = ServiceStatus.WITHDRAWN
+            kubernetes.save()
+            service_index_refresh(kubernetes)
+            assert search().total == before.total - 1  # the writer sees its own change
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        withdraw_then_fail()
+    after = search()
+    assert after.total == before.total
+    assert names(after) == names(before)
 
 
 @pytest.mark.parametrize(

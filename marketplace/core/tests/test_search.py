@@ -16,7 +16,7 @@ from marketplace.core.search import (
     search_index_remove,
     search_index_replace_all,
     search_index_update,
-    search_ranked_ids,
+    search_matches,
     search_terms,
     tsquery_operands,
 )
@@ -199,53 +199,18 @@ def test_replace_all(orgs):
     assert SearchEntry.objects.filter(kind="other").count() == 1
 
 
-def test_ranked_ids_title_beats_body_and_pages(orgs):
+def test_matches_title_beats_body(orgs):
     search_index_update(kind="doc", object_id=orgs["drift"].pk, title="Lagring", body="Lagring og drift")
-    queryset = Organisation.objects.all()
-    first = search_ranked_ids(queryset, "lagring", kind="doc", offset=0, limit=10)
-    assert set(first) == {orgs["drift"].pk, orgs["lagring"].pk}
-    assert first[0] == orgs["drift"].pk  # the title is exactly the word
-    assert search_ranked_ids(queryset, "lagring", kind="doc", offset=1, limit=1) == first[1:2]
-    # the queryset's own filters apply
-    only = search_ranked_ids(
-        queryset.filter(pk=orgs["lagring"].pk), "lagring", kind="doc", offset=0, limit=10
-    )
-    assert only == [orgs["lagring"].pk]
-    assert search_ranked_ids(queryset, '"*"', kind="doc", offset=0, limit=10) == []
+    ranked = list(search_matches("lagring", kind="doc"))
+    assert ranked == [orgs["drift"].pk, orgs["lagring"].pk]  # the title is exactly the word
+    assert list(search_matches('"*"', kind="doc")) == []
 
 
-def test_ranked_ids_small_total_path_gives_the_same_order(orgs):
-    search_index_update(kind="doc", object_id=orgs["drift"].pk, title="Lagring", body="Lagring og drift")
-    queryset = Organisation.objects.all()
-    walked = search_ranked_ids(queryset, "lagring", kind="doc", offset=0, limit=10)
-    in_python = search_ranked_ids(queryset, "lagring", kind="doc", offset=0, limit=10, total=2)
-    assert walked == in_python == [orgs["drift"].pk, orgs["lagring"].pk]
-    assert search_ranked_ids(queryset, "lagring", kind="doc", offset=1, limit=1, total=2) == [
-        orgs["lagring"].pk
-    ]
-
-
-def test_ranked_ids_by_slices_give_the_same_pages(orgs):
-    # a dozen matches; with the total known and most of them passing the filter, the ranked list is checked a
-    # slice at a time — every page must equal the database's own walk of the list
-    made = [OrganisationFactory(name=f"Lagring {letter}") for letter in "ABCDEFGHIJKL"]
+def test_matches_rank_by_how_often_the_word_occurs(orgs):
+    made = [OrganisationFactory(name=f"Org {letter}") for letter in "ABCD"]
     for index, org in enumerate(made):
-        search_index_update(kind="doc", object_id=org.pk, title=org.name, body="lagring " * (index + 1))
-    everything = Organisation.objects.all()
-    walked = search_ranked_ids(everything, "lagring", kind="doc", offset=0, limit=20)
-    total = len(walked)
-    assert set(walked) >= {org.pk for org in made}
-    for offset in range(total + 1):
-        assert (
-            search_ranked_ids(everything, "lagring", kind="doc", offset=offset, limit=1, total=total)
-            == (walked[offset : offset + 1])
+        search_index_update(
+            kind="doc", object_id=org.pk, title=org.name, body="lagring " * (index + 1) + "drift"
         )
-    # a filter that drops one match: the pages skip it and keep the rank order
-    dropped = walked[2]
-    filtered = everything.exclude(pk=dropped)
-    expected = [pk for pk in walked if pk != dropped]
-    for offset in range(total):
-        assert (
-            search_ranked_ids(filtered, "lagring", kind="doc", offset=offset, limit=1, total=total - 1)
-            == (expected[offset : offset + 1])
-        )
+    ranked = [pk for pk in search_matches("lagring", kind="doc") if pk in {org.pk for org in made}]
+    assert ranked == [org.pk for org in reversed(made)]

@@ -8,7 +8,7 @@ from django.db import connection
 from marketplace.accounts.models import Organisation
 from marketplace.accounts.tests.factories import OrganisationFactory
 from marketplace.core import search as core_search
-from marketplace.core.search import search_filter, search_index_update, search_matches, search_ranked_ids
+from marketplace.core.search import search_filter, search_index_update, search_matches
 
 
 @pytest.fixture
@@ -24,17 +24,12 @@ def docs(db) -> list[Organisation]:
 def test_long_id_lists_match_the_same_rows_on_sqlite(docs, monkeypatch):
     everything = Organisation.objects.all()
     by_lookup = set(search_filter(everything, "lagring", kind="doc").values_list("pk", flat=True))
-    ranked = search_ranked_ids(everything.exclude(pk=docs[0].pk), "lagring", kind="doc", offset=0, limit=10)
     # every list counts as long: SQLite tests each row against the list instead of looking ids up
     monkeypatch.setattr(core_search, "SQLITE_SCAN_FROM", 1)
     by_scan = search_filter(everything, "lagring", kind="doc")
     if connection.vendor == "sqlite":
         assert "+" in str(by_scan.query)
     assert set(by_scan.values_list("pk", flat=True)) == by_lookup == {org.pk for org in docs}
-    assert (
-        search_ranked_ids(everything.exclude(pk=docs[0].pk), "lagring", kind="doc", offset=0, limit=10)
-        == ranked
-    )
     assert search_filter(everything, "rådgivning", kind="doc").count() == 1
 
 
@@ -43,4 +38,4 @@ def test_ranked_matches_are_the_filtered_matches(docs):
     matches = search_matches("lagring", kind="doc")
     assert sorted(matches) == sorted(org.pk for org in docs)
     assert search_matches("lagring", kind="doc") == matches
-    assert search_matches("finnesikke", kind="doc") == []
+    assert list(search_matches("finnesikke", kind="doc")) == []
