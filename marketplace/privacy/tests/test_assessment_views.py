@@ -347,3 +347,159 @@ def test_findings_show_in_english_when_the_user_chose_english(request, assessmen
     assert expected[1] != explanation
     assert all(text in english for text in expected)
     assert title not in english
+
+
+@pytest.mark.parametrize(("who", "status"), MATRIX)
+@pytest.mark.parametrize("kind", ["processing", "provider_purpose", "transfer", "action"])
+def test_row_edit_page_matrix(request, assessment, who, status, kind):
+    row = getattr(assessment, services_relation(kind)).first()
+    response = client_for(request, who).get(
+        reverse("privacy:assessment_row_edit", args=[assessment.pk, kind, row.pk])
+    )
+    assert response.status_code == status
+    if status == 200:
+        assert f'value="{getattr(row, first_text(kind))}"' in response.content.decode()
+
+
+def services_relation(kind):
+    return {
+        "processing": "processing",
+        "provider_purpose": "provider_purposes",
+        "transfer": "transfers",
+        "action": "actions",
+    }[kind]
+
+
+def first_text(kind):
+    return {
+        "processing": "purpose",
+        "provider_purpose": "purpose",
+        "transfer": "recipient",
+        "action": "description",
+    }[kind]
+
+
+@pytest.mark.parametrize(("who", "status"), [("buyer", 404), ("other", 404), ("mps", 404), ("supplier", 404)])
+def test_denied_row_edits_and_deletes_change_nothing(request, assessment, who, status):
+    client = client_for(request, who)
+    row = assessment.actions.get()
+    before = (
+        list(assessment.actions.values()),
+        list(assessment.transfers.values()),
+        AuditEvent.objects.count(),
+    )
+    response = client.post(
+        reverse("privacy:assessment_row_edit", args=[assessment.pk, "action", row.pk]),
+        {"description": "Endret", "owner": "X", "due_on": "2026-07-01", "status": "done"},
+    )
+    assert response.status_code == status
+    transfer = assessment.transfers.first()
+    response = client.post(
+        reverse("privacy:assessment_row_delete", args=[assessment.pk, "transfer", transfer.pk])
+    )
+    assert response.status_code == status
+    after = (
+        list(assessment.actions.values()),
+        list(assessment.transfers.values()),
+        AuditEvent.objects.count(),
+    )
+    assert after == before
+
+
+def test_row_edit_of_another_assessments_row_is_404(request, assessment, buyer_org):
+    client = client_for(request, "officer")
+    other = services.assessment_start(
+        actor=officer(buyer_org, username="annen"),
+        organisation=buyer_org,
+        assessed_on=ASSESSED_ON,
+        service_name="Y",
+    )
+    row = assessment.actions.get()
+    url = reverse("privacy:assessment_row_edit", args=[other.pk, "action", row.pk])
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(
+            url, {"description": "X", "owner": "X", "due_on": "2026-07-01", "status": "done"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("privacy:assessment_row_edit", args=[assessment.pk, "nope", row.pk])).status_code
+        == 404
+    )
+    row.refresh_from_db()
+    assert row.status == "planned"
+
+
+def test_officer_edits_a_transfer_row_and_sees_norwegian_errors(request, assessment):
+    client = client_for(request, "officer")
+    row = assessment.transfers.get(country="US", source="manual")
+    url = reverse("privacy:assessment_row_edit", args=[assessment.pk, "transfer", row.pk])
+    data = {
+        "data_category": row.data_category,
+        "recipient": row.recipient,
+        "country": "XX",
+        "purpose": row.purpose,
+        "tool": "scc",
+        "edpb_steps_done": "6",
+        "residual_risk": "low",
+        "review_on": "2026-05-01",
+    }
+    response = client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Ukjent landkode. Bruk ISO 3166-1 alfa-2, f.eks. NO, IE eller US." in body
+    assert "Revisjonsdatoen må være etter vurderingsdatoen." in body
+    row.refresh_from_db()
+    assert (row.country, row.edpb_steps_done) == ("US", 2)
+    response = client.post(url, {**data, "country": "us", "review_on": "2027-01-15"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.country, row.edpb_steps_done, row.residual_risk, row.review_on) == (
+        "US",
+        6,
+        "low",
+        dt.date(2027, 1, 15),
+    )
+    assert AuditEvent.objects.order_by("pk").last().verb == "privacy.assessment_transfer_changed"
+    detail = client.get(reverse("privacy:assessment_detail", args=[assessment.pk])).content.decode()
+    assert reverse("privacy:assessment_row_edit", args=[assessment.pk, "transfer", row.pk]) in detail
+
+
+@pytest.mark.parametrize(("who", "status"), MATRIX)
+def test_risk_edit_matrix_and_denied_posts_change_nothing(request, assessment, who, status):
+    url = reverse("privacy:assessment_risk_edit", args=[assessment.pk, "illegitimate_access"])
+    client = client_for(request, who)
+    assert client.get(url).status_code == status
+    if status == 200:
+        return
+    before = (list(assessment.risks.values()), AuditEvent.objects.count())
+    response = client.post(url, {"severity": "1", "likelihood": "1", "measures": "X"})
+    assert response.status_code == status
+    assert (list(assessment.risks.values()), AuditEvent.objects.count()) == before
+
+
+def test_officer_changes_a_risk_rating_in_place(request, assessment):
+    client = client_for(request, "officer")
+    url = reverse("privacy:assessment_risk_edit", args=[assessment.pk, "illegitimate_access"])
+    body = client.get(url).content.decode()
+    assert "Vurder risiko: Uautorisert tilgang" in body
+    before = AuditEvent.objects.count()
+    response = client.post(url, {"severity": "9", "likelihood": "2", "measures": "Kryptering"})
+    assert response.status_code == 200
+    assert AuditEvent.objects.count() == before
+    response = client.post(
+        url, {"event": "disappearance", "severity": "4", "likelihood": "2", "measures": "Kryptering"}
+    )
+    assert response.status_code == 302
+    rows = dict(assessment.risks.values_list("event", "severity"))
+    assert rows["illegitimate_access"] == 4
+    assert rows["disappearance"] == 1
+    event = AuditEvent.objects.order_by("pk").last()
+    assert (event.verb, event.data) == (
+        "privacy.assessment_risk_rated",
+        {"event": "illegitimate_access", "severity": 4, "likelihood": 2},
+    )
+    assert (
+        client.get(reverse("privacy:assessment_risk_edit", args=[assessment.pk, "nope"])).status_code == 404
+    )

@@ -215,6 +215,50 @@ def assessment_row_add_view(request: HttpRequest, pk: int, kind: str) -> HttpRes
     )
 
 
+ROW_EDIT_TITLES = {
+    "processing": gettext_lazy("Endre behandling"),
+    "provider_purpose": gettext_lazy("Endre formål hos leverandøren"),
+    "transfer": gettext_lazy("Endre rad i overføringskartet"),
+    "action": gettext_lazy("Endre tiltak i handlingsplanen"),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_row_edit_view(request: HttpRequest, pk: int, kind: str, row_id: int) -> HttpResponse:
+    assessment = selectors.assessment_get_visible_to(request.user, pk)
+    if kind not in ROW_FORMS:
+        raise Http404("kind")
+    if assessment.is_template:
+        raise PermissionDenied
+    row = selectors.assessment_row_get(assessment, kind, row_id)
+    form_class = ROW_FORMS[kind]
+    form = form_class(
+        request.POST or None, initial={name: getattr(row, name) for name in form_class.base_fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_row_update(
+                actor=request.user,
+                assessment=assessment,
+                kind=kind,
+                row_id=row.pk,
+                data=dict(form.cleaned_data),
+            )
+        except exceptions.ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except exceptions.PermissionDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        else:
+            messages.success(request, _("Endringene er lagret."))
+            return redirect("privacy:assessment_detail", assessment.pk)
+    return render(
+        request,
+        "privacy/assessments/form.html",
+        {"form": form, "assessment": assessment, "heading": ROW_EDIT_TITLES[kind]},
+    )
+
+
 @login_required
 @require_POST
 def assessment_row_delete_view(request: HttpRequest, pk: int, kind: str, row_id: int) -> HttpResponse:
@@ -252,6 +296,52 @@ def assessment_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(exc.message) from exc
     messages.success(request, _("Risikoen er vurdert."))
     return redirect("privacy:assessment_detail", assessment.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_risk_edit_view(request: HttpRequest, pk: int, event: str) -> HttpResponse:
+    """One feared event's rating, prefilled. The three CNIL events always exist, so they are changed, not removed."""
+    assessment = selectors.assessment_get_visible_to(request.user, pk)
+    if assessment.is_template:
+        raise PermissionDenied
+    row = assessment.risks.filter(event=event).first()
+    if row is None:
+        raise Http404("event")
+    initial = {
+        "event": row.event,
+        "severity": row.severity,
+        "likelihood": row.likelihood,
+        "measures": row.measures,
+    }
+    form = RiskForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_risk_rate(
+                actor=request.user,
+                assessment=assessment,
+                event=row.event,
+                severity=form.cleaned_data["severity"],
+                likelihood=form.cleaned_data["likelihood"],
+                measures=form.cleaned_data["measures"],
+            )
+        except exceptions.ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except exceptions.PermissionDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        else:
+            messages.success(request, _("Risikoen er vurdert."))
+            return redirect("privacy:assessment_detail", assessment.pk)
+    form.fields["event"].disabled = True
+    return render(
+        request,
+        "privacy/assessments/form.html",
+        {
+            "form": form,
+            "assessment": assessment,
+            "heading": _("Vurder risiko: %(event)s") % {"event": row.get_event_display()},
+        },
+    )
 
 
 STATE_ACTIONS = {
