@@ -23,6 +23,7 @@ urlpatterns: list = [
     ),
     path("vurderinger/<int:pk>/status/", assessment_views.assessment_state_view, name="assessment_state"),
     path("vurderinger/<int:pk>/pdf/", assessment_views.assessment_pdf_view, name="assessment_pdf"),
+    path("vurderinger/<int:pk>/json/", assessment_views.assessment_json_view, name="assessment_json"),
     path(
         "vurderinger/<int:pk>/<slug:kind>/ny/",
         assessment_views.assessment_row_add_view,

@@ -139,6 +139,9 @@ def test_start_from_service_page_then_fill_and_sign_off(request, buyer_org):
     client = client_for(request, "officer")
     response = client.get(f"{reverse('privacy:assessment_start')}?service={service.pk}")
     assert "E-post og kalender" in response.content.decode()
+    # name and supplier come from the catalogue: the fields for a service outside it are not offered
+    assert 'name="service_name"' not in response.content.decode()
+    assert 'name="service_name"' in client.get(reverse("privacy:assessment_start")).content.decode()
     response = client.post(
         f"{reverse('privacy:assessment_start')}?service={service.pk}",
         {"assessed_on": "2026-06-01", "template": ""},
@@ -488,6 +491,8 @@ def test_officer_changes_a_risk_rating_in_place(request, assessment):
     response = client.post(url, {"severity": "9", "likelihood": "2", "measures": "Kryptering"})
     assert response.status_code == 200
     assert AuditEvent.objects.count() == before
+    response = client.post(url, {"severity": "4", "likelihood": "2", "measures": "Kryptering"})
+    assert response.status_code == 302
     response = client.post(
         url, {"event": "disappearance", "severity": "4", "likelihood": "2", "measures": "Kryptering"}
     )
@@ -503,3 +508,59 @@ def test_officer_changes_a_risk_rating_in_place(request, assessment):
     assert (
         client.get(reverse("privacy:assessment_risk_edit", args=[assessment.pk, "nope"])).status_code == 404
     )
+
+
+@pytest.mark.parametrize(("who", "status"), MATRIX)
+def test_json_report_download_matrix(request, assessment, who, status):
+    response = client_for(request, who).get(reverse("privacy:assessment_json", args=[assessment.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="personvernvurdering-{assessment.pk}-v1-arbeidsversjon.json"'
+        )
+        document = response.json()
+        assert (document["title"], document["state"], document["version"]) == (assessment.title, "draft", 1)
+
+
+def test_json_report_of_a_signed_off_version_is_the_frozen_snapshot(request, assessment, buyer_org):
+    client = client_for(request, "officer")
+    user = officer(buyer_org, username="godkjenner")
+    services.assessment_update(
+        actor=user,
+        assessment=assessment,
+        data=services.AssessmentInput(
+            title=assessment.title,
+            assessed_on=ASSESSED_ON,
+            review_on=None,
+            provider_purposes_known=True,
+            is_limited_to_instructions=True,
+            has_disclosure_clause=True,
+            dpo_opinion="OK",
+        ),
+    )
+    services.assessment_submit(actor=user, assessment=assessment)
+    services.assessment_sign_off(actor=user, assessment=assessment)
+    row = assessment.actions.get()
+    services.assessment_row_update(
+        actor=user,
+        assessment=assessment,
+        kind="action",
+        row_id=row.pk,
+        data={
+            "description": "Ny",
+            "owner": row.owner,
+            "due_on": row.due_on,
+            "status": "done",
+            "risk_event": "",
+        },
+    )
+    url = reverse("privacy:assessment_json", args=[assessment.pk])
+    frozen = client.get(url, {"versjon": "1"})
+    assert (
+        frozen["Content-Disposition"] == f'attachment; filename="personvernvurdering-{assessment.pk}-v1.json"'
+    )
+    assert [a["description"] for a in frozen.json()["actions"]] == [row.description]
+    current = client.get(url).json()
+    assert (current["version"], [a["description"] for a in current["actions"]]) == (2, ["Ny"])
+    assert client.get(url, {"versjon": "7"}).status_code == 404
+    assert client.get(url, {"versjon": "x"}).status_code == 404

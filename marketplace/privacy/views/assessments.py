@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,6 +99,9 @@ def assessment_start_view(request: HttpRequest) -> HttpResponse:
             raise Http404("service")
     templates = list(selectors.assessment_templates().values_list("pk", "title"))
     form = StartForm(request.POST or None, templates=templates, initial={"assessed_on": _today()})
+    if service is not None:
+        # name and supplier come from the catalogue; the fields are only for a service outside it
+        del form.fields["service_name"], form.fields["supplier_name"]
     if request.method == "POST" and form.is_valid():
         template = None
         if form.cleaned_data["template"]:
@@ -109,8 +112,8 @@ def assessment_start_view(request: HttpRequest) -> HttpResponse:
                 organisation=organisation,
                 assessed_on=form.cleaned_data["assessed_on"],
                 service=service,
-                service_name=form.cleaned_data["service_name"],
-                supplier_name=form.cleaned_data["supplier_name"],
+                service_name=form.cleaned_data.get("service_name", ""),
+                supplier_name=form.cleaned_data.get("supplier_name", ""),
                 template=template,
             )
         except exceptions.ValidationFailed as exc:
@@ -315,6 +318,7 @@ def assessment_risk_edit_view(request: HttpRequest, pk: int, event: str) -> Http
         "measures": row.measures,
     }
     form = RiskForm(request.POST or None, initial=initial)
+    form.fields["event"].disabled = True  # the event is the page's; a posted value is ignored
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_risk_rate(
@@ -332,7 +336,6 @@ def assessment_risk_edit_view(request: HttpRequest, pk: int, event: str) -> Http
         else:
             messages.success(request, _("Risikoen er vurdert."))
             return redirect("privacy:assessment_detail", assessment.pk)
-    form.fields["event"].disabled = True
     return render(
         request,
         "privacy/assessments/form.html",
@@ -385,6 +388,27 @@ def assessment_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(
         assessment_pdf(assessment), f"personvernvurdering-{assessment.pk}-v{assessment.version}.pdf"
     )
+
+
+@login_required
+@require_GET
+def assessment_json_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as a JSON download, the same document as `GET /api/v1/assessments/{id}` (`?versjon=N`: the
+    snapshot frozen when version N was signed off)."""
+    assessment = selectors.assessment_get_visible_to(request.user, pk)
+    number = request.GET.get("versjon", "")
+    if number:
+        frozen = assessment.versions.filter(number=int(number) if number.isdigit() else 0).first()
+        if frozen is None:
+            raise Http404("version")
+        document, suffix = dict(frozen.snapshot), f"v{frozen.number}"
+    else:
+        document, suffix = selectors.assessment_document(assessment), f"v{assessment.version}-arbeidsversjon"
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="personvernvurdering-{assessment.pk}-{suffix}.json"'
+    )
+    return response
 
 
 @login_required
