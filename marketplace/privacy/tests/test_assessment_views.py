@@ -257,7 +257,11 @@ def test_template_is_readable_but_not_changeable(request, buyer_org):
     templates_ensure(officer(buyer_org), dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
     template = Assessment.objects.filter(is_template=True).first()
     client = client_for(request, "officer")
-    assert client.get(reverse("privacy:assessment_detail", args=[template.pk])).status_code == 200
+    detail = client.get(reverse("privacy:assessment_detail", args=[template.pk]))
+    assert detail.status_code == 200
+    start = f"{reverse('privacy:assessment_start')}?mal={template.pk}"
+    assert f'href="{start}"' in detail.content.decode()
+    assert f'<option value="{template.pk}" selected>' in client.get(start).content.decode()
     assert client.get(reverse("privacy:assessment_edit", args=[template.pk])).status_code == 403
     assert (
         client_for(request, "supplier")
@@ -564,3 +568,21 @@ def test_json_report_of_a_signed_off_version_is_the_frozen_snapshot(request, ass
     assert (current["version"], [a["description"] for a in current["actions"]]) == (2, ["Ny"])
     assert client.get(url, {"versjon": "7"}).status_code == 404
     assert client.get(url, {"versjon": "x"}).status_code == 404
+
+
+def test_impossible_dates_get_a_norwegian_error_and_change_nothing(request, assessment):
+    client = client_for(request, "officer")
+    row = assessment.actions.get()
+    before = (list(assessment.actions.values()), AuditEvent.objects.count())
+    response = client.post(
+        reverse("privacy:assessment_row_edit", args=[assessment.pk, "action", row.pk]),
+        {"description": "X", "owner": "Y", "due_on": "2026-02-30", "status": "planned"},
+    )
+    assert response.status_code == 200
+    assert "Oppgi en gyldig dato." in response.content.decode()
+    response = client.post(
+        reverse("privacy:assessment_edit", args=[assessment.pk]),
+        {"title": "T", "assessed_on": "2026-13-01", "dpo_opinion": ""},
+    )
+    assert "Oppgi en gyldig dato." in response.content.decode()
+    assert (list(assessment.actions.values()), AuditEvent.objects.count()) == before

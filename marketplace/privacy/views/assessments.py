@@ -98,7 +98,12 @@ def assessment_start_view(request: HttpRequest) -> HttpResponse:
         if service is None:
             raise Http404("service")
     templates = list(selectors.assessment_templates().values_list("pk", "title"))
-    form = StartForm(request.POST or None, templates=templates, initial={"assessed_on": _today()})
+    chosen = request.GET.get("mal", "")
+    initial = {
+        "assessed_on": _today(),
+        "template": chosen if chosen in {str(pk) for pk, _t in templates} else "",
+    }
+    form = StartForm(request.POST or None, templates=templates, initial=initial)
     if service is not None:
         # name and supplier come from the catalogue; the fields are only for a service outside it
         del form.fields["service_name"], form.fields["supplier_name"]
