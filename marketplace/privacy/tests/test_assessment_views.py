@@ -434,6 +434,8 @@ def test_row_edit_of_another_assessments_row_is_404(request, assessment, buyer_o
         client.get(reverse("privacy:assessment_row_edit", args=[assessment.pk, "nope", row.pk])).status_code
         == 404
     )
+    delete = reverse("privacy:assessment_row_delete", args=[other.pk, "action", row.pk])
+    assert client.post(delete).status_code == 404
     row.refresh_from_db()
     assert row.status == "planned"
 
@@ -459,6 +461,7 @@ def test_officer_edits_a_transfer_row_and_sees_norwegian_errors(request, assessm
     assert "Revisjonsdatoen må være etter vurderingsdatoen." in body
     row.refresh_from_db()
     assert (row.country, row.edpb_steps_done) == ("US", 2)
+    assert "den godkjente versjonen er låst" not in body
     response = client.post(url, {**data, "country": "us", "review_on": "2027-01-15"})
     assert response.status_code == 302
     row.refresh_from_db()
@@ -545,6 +548,8 @@ def test_json_report_of_a_signed_off_version_is_the_frozen_snapshot(request, ass
     services.assessment_submit(actor=user, assessment=assessment)
     services.assessment_sign_off(actor=user, assessment=assessment)
     row = assessment.actions.get()
+    edit = client.get(reverse("privacy:assessment_row_edit", args=[assessment.pk, "action", row.pk]))
+    assert "Lagrer du en endring, blir den et utkast til neste versjon" in edit.content.decode()
     services.assessment_row_update(
         actor=user,
         assessment=assessment,

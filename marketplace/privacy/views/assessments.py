@@ -273,6 +273,7 @@ def assessment_row_delete_view(request: HttpRequest, pk: int, kind: str, row_id:
     assessment = selectors.assessment_get_visible_to(request.user, pk)
     if kind not in ROW_FORMS:
         raise Http404("kind")
+    selectors.assessment_row_get(assessment, kind, row_id)  # 404 when the row is not this assessment's
     try:
         services.assessment_row_delete(actor=request.user, assessment=assessment, kind=kind, row_id=row_id)
     except exceptions.PermissionDenied as exc:
