@@ -324,7 +324,7 @@ def assessment_risk_edit_view(request: HttpRequest, pk: int, event: str) -> Http
         "measures": row.measures,
     }
     form = RiskForm(request.POST or None, initial=initial)
-    form.fields["event"].disabled = True  # the event is the page's; a posted value is ignored
+    del form.fields["event"]  # the event is the page's (in its heading); a posted value is ignored
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_risk_rate(
