@@ -19,6 +19,10 @@ from typing import Any
 # version (ServiceVersion), actor, now.
 SERVICE_CHANGED = "catalogue.service_changed"
 
+# A call-off's contract was signed (calloffs.services.award.contract_sign).
+# Payload: calloff (CallOff, with its award), actor, now.
+CONTRACT_SIGNED = "calloffs.contract_signed"
+
 Subscriber = Callable[..., None]
 _SUBSCRIBERS: dict[str, list[Subscriber]] = {}
 

@@ -21,3 +21,7 @@ class PrivacyConfig(AppConfig):
 
         panels_terms.register()
         demo_terms.register()
+        # a signed call-off contract registers the called-off service as a service in use
+        from marketplace.privacy.services.usage import on_contract_signed
+
+        hooks.subscribe(hooks.CONTRACT_SIGNED, on_contract_signed)

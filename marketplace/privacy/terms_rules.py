@@ -150,7 +150,9 @@ def balance_matrix(columns: Iterable[tuple[str, Mapping[str, str] | None]]) -> B
 # --- which SSA fits -------------------------------------------------------------------------------------------------
 
 SSA_SKY, SSA_LILLE_SKY, SSA_L = "ssa_sky", "ssa_lille_sky", "ssa_l"
-SSA_SOURCE = "procurement-rules.md §6.1 (anskaffelser.no: SSA-sky, Velg riktig statens standardavtale)"
+SSA_SOURCE = (
+    "DFØ (anskaffelser.no): SSA-sky (den store og lille skyavtalen); Velg riktig statens standardavtale"
+)
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,23 @@ urlpatterns: list = [
     path("vurderinger/<int:pk>/", assessment_views.assessment_detail_view, name="assessment_detail"),
     path("vurderinger/<int:pk>/endre/", assessment_views.assessment_edit_view, name="assessment_edit"),
     path("vurderinger/<int:pk>/risiko/", assessment_views.assessment_risk_view, name="assessment_risk"),
+    path(
+        "vurderinger/<int:pk>/risiko/<slug:event>/",
+        assessment_views.assessment_risk_edit_view,
+        name="assessment_risk_edit",
+    ),
     path("vurderinger/<int:pk>/status/", assessment_views.assessment_state_view, name="assessment_state"),
     path("vurderinger/<int:pk>/pdf/", assessment_views.assessment_pdf_view, name="assessment_pdf"),
+    path("vurderinger/<int:pk>/json/", assessment_views.assessment_json_view, name="assessment_json"),
     path(
         "vurderinger/<int:pk>/<slug:kind>/ny/",
         assessment_views.assessment_row_add_view,
         name="assessment_row_add",
+    ),
+    path(
+        "vurderinger/<int:pk>/<slug:kind>/<int:row_id>/endre/",
+        assessment_views.assessment_row_edit_view,
+        name="assessment_row_edit",
     ),
     path(
         "vurderinger/<int:pk>/<slug:kind>/<int:row_id>/slett/",

@@ -60,10 +60,31 @@ def test_privacy_officer_assesses_a_service_from_its_page(page: Page, e2e_server
     assert href is not None
     report = page.request.get(href)
     assert report.headers["content-type"] == "application/pdf"
+    json_href = page.get_by_role("link", name="Rapport (JSON)", exact=True).get_attribute("href")
+    assert json_href is not None
+    document = page.request.get(json_href).json()
+    assert [t["recipient"] for t in document["transfers"]][-1:] == ["Meeting Relay Inc."]
     assert re.fullmatch(
         r'inline; filename="personvernvurdering-\d+-v1\.pdf"', report.headers["content-disposition"]
     )
     assert report.body().startswith(b"%PDF")
+
+    # change the transfer row in place: a bad country code is refused, then the recipient is DPF-certified
+    page.get_by_role("link", name="Endre Meeting Relay Inc. (US)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Endre rad i overføringskartet")
+    expect(page.get_by_label("Mottaker", exact=True)).to_have_value("Meeting Relay Inc.")
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Land (ISO 3166-1)").fill("XX")
+    page.locator("main").get_by_role("button", name="Lagre").click()
+    expect(page.get_by_role("alert")).to_contain_text("Ukjent landkode")
+    page.get_by_label("Land (ISO 3166-1)").fill("US")
+    page.get_by_label("Mottakeren er DPF-sertifisert").check()
+    page.get_by_label("Overføringsgrunnlag").select_option("adequacy")
+    page.locator("main").get_by_role("button", name="Lagre").click()
+    expect(
+        page.get_by_role("cell", name="USA: mottakeren er sertifisert under Data Privacy Framework")
+    ).to_be_visible()
+    expect(findings.locator('[data-rule="US_NOT_DPF"]')).to_have_count(0)
 
     page.goto("/personvern/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Personvernvurderinger")

@@ -33,6 +33,7 @@ from marketplace.calloffs.models import (
 )
 from marketplace.calloffs.permissions import BIDDER_ROLES
 from marketplace.catalogue.models import Contract, CriterionKind, Mechanism
+from marketplace.core import hooks
 from marketplace.core.audit import audit_record
 from marketplace.core.deadlines import OSLO, period_expires_at
 from marketplace.core.exceptions import Conflict, PermissionDenied, ValidationFailed
@@ -572,6 +573,8 @@ def contract_sign(*, actor: Any, calloff: CallOff, now: dt.datetime | None = Non
             },
             now=now,
         )
+        # e.g. privacy registers the called-off service as a service in use (commits or rolls back with this)
+        hooks.publish(hooks.CONTRACT_SIGNED, calloff=calloff, actor=actor, now=now)
     return calloff
 
 

@@ -36,10 +36,20 @@ class AdequacyEntry:
 
 @dataclass(frozen=True)
 class AdequacyTable:
+    """`entries` holds every decision per country, oldest first (e.g. the UK's 2021 decision and its renewal)."""
+
     as_of: dt.date
     eea: frozenset[str]
-    entries: dict[str, AdequacyEntry]
+    entries: dict[str, tuple[AdequacyEntry, ...]]
     sources: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    def in_force(self, country: str, on: dt.date) -> AdequacyEntry | None:
+        """The decision for `country` in force on `on` (adopted on or before, not expired), if any."""
+        for entry in reversed(self.entries.get(country.upper(), ())):
+            if entry.adopted_on <= on and (entry.valid_until is None or on <= entry.valid_until):
+                return entry
+        return None
 
 
 @dataclass(frozen=True)
@@ -64,22 +74,28 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def table_from_dict(raw: dict[str, Any]) -> AdequacyTable:
-    entries = {}
+    entries: dict[str, list[AdequacyEntry]] = {}
     for item in raw["decisions"]:
         adopted = _date(item["adopted_on"])
         assert adopted is not None
-        entries[item["country"]] = AdequacyEntry(
-            country=item["country"],
-            scope=item["scope"],
-            act=item["act"],
-            adopted_on=adopted,
-            valid_until=_date(item.get("valid_until")),
-            scope_note=item.get("scope_note", ""),
+        entries.setdefault(item["country"], []).append(
+            AdequacyEntry(
+                country=item["country"],
+                scope=item["scope"],
+                act=item["act"],
+                adopted_on=adopted,
+                valid_until=_date(item.get("valid_until")),
+                scope_note=item.get("scope_note", ""),
+            )
         )
     as_of = _date(raw["as_of"])
     assert as_of is not None
     return AdequacyTable(
-        as_of=as_of, eea=frozenset(raw["eea"]), entries=entries, sources=tuple(raw.get("sources", []))
+        as_of=as_of,
+        eea=frozenset(raw["eea"]),
+        entries={code: tuple(sorted(items, key=lambda e: e.adopted_on)) for code, items in entries.items()},
+        sources=tuple(raw.get("sources", [])),
+        notes=tuple(raw.get("notes", [])),
     )
 
 
@@ -114,15 +130,18 @@ def decide(
     code = country.upper()
     if code in table.eea:
         return AdequacyDecision(EEA, code, "EØS: ikke overføring til tredjeland")
-    entry = table.entries.get(code)
-    if entry is None:
+    history = table.entries.get(code, ())
+    if not history:
         return AdequacyDecision(NOT_ADEQUATE, code, "Ingen beslutning om tilstrekkelig beskyttelsesnivå")
-    if on < entry.adopted_on:
-        return AdequacyDecision(
-            NOT_ADEQUATE, code, "Beslutningen var ikke vedtatt på vurderingsdatoen", entry.act
-        )
-    if entry.valid_until is not None and on > entry.valid_until:
-        return AdequacyDecision(NOT_ADEQUATE, code, "Beslutningen var utløpt på vurderingsdatoen", entry.act)
+    entry = table.in_force(code, on)
+    if entry is None:
+        first = history[0]
+        if on < first.adopted_on:
+            return AdequacyDecision(
+                NOT_ADEQUATE, code, "Beslutningen var ikke vedtatt på vurderingsdatoen", first.act
+            )
+        latest = [item for item in history if item.adopted_on <= on][-1]
+        return AdequacyDecision(NOT_ADEQUATE, code, "Beslutningen var utløpt på vurderingsdatoen", latest.act)
     if entry.scope == SCOPE_DPF and not is_dpf_certified:
         return AdequacyDecision(
             NOT_ADEQUATE, code, "USA: mottakeren er ikke sertifisert under Data Privacy Framework", entry.act

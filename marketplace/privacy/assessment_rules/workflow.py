@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for extraction (makemessages looks for this name); callers translate it with gettext."""
+    return message
+
+
 DRAFT = "draft"
 IN_REVIEW = "in_review"
 SIGNED_OFF = "signed_off"
@@ -27,15 +33,33 @@ def sign_off_problems(*, state: str, dpo_opinion: str, has_processing: bool) -> 
     """(field, message) for what stops a sign-off."""
     problems: list[tuple[str, str]] = []
     if state != IN_REVIEW:
-        problems.append(("state", "Vurderingen må være til gjennomgang før den kan godkjennes."))
+        problems.append(
+            ("state", gettext_noop("Vurderingen må være til gjennomgang før den kan godkjennes."))
+        )
     if not dpo_opinion.strip():
-        problems.append(("dpo_opinion", "Personvernombudets uttalelse mangler."))
+        problems.append(("dpo_opinion", gettext_noop("Personvernombudets uttalelse mangler.")))
     if not has_processing:
-        problems.append(("processing", "Registrer minst én behandling (formål og kategori) før godkjenning."))
+        problems.append(
+            (
+                "processing",
+                gettext_noop("Registrer minst én behandling (formål og kategori) før godkjenning."),
+            )
+        )
     return problems
 
 
-def date_problems(*, assessed_on: dt.date, review_on: dt.date | None) -> list[tuple[str, str]]:
-    if review_on is not None and review_on <= assessed_on:
-        return [("review_on", "Revisjonsdatoen må være etter vurderingsdatoen.")]
+def date_problems(
+    *,
+    assessed_on: dt.date,
+    review_on: dt.date | None,
+    today: dt.date | None = None,
+    previous_review_on: dt.date | None = None,
+) -> list[tuple[str, str]]:
+    """A review date must come after the assessment date and, when it is set or changed, not lie in the past."""
+    if review_on is None:
+        return []
+    if review_on <= assessed_on:
+        return [("review_on", gettext_noop("Revisjonsdatoen må være etter vurderingsdatoen."))]
+    if today is not None and review_on < today and review_on != previous_review_on:
+        return [("review_on", gettext_noop("Revisjonsdatoen kan ikke være tilbake i tid."))]
     return []

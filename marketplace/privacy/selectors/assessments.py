@@ -37,6 +37,22 @@ def assessment_get_visible_to(user: Any, pk: int) -> Assessment:
     return assessment
 
 
+ROW_RELATIONS = {
+    "processing": "processing",
+    "provider_purpose": "provider_purposes",
+    "transfer": "transfers",
+    "action": "actions",
+}
+
+
+def assessment_row_get(assessment: Assessment, kind: str, row_id: int) -> Any:
+    """A row of an assessment the caller has already been allowed to see; 404 when it is not this one's."""
+    row = getattr(assessment, ROW_RELATIONS[kind]).filter(pk=row_id).first()
+    if row is None:
+        raise Http404("row")
+    return row
+
+
 def assessments_for_service(user: Any, service: Any) -> list[Assessment]:
     """The acting organisation's assessments of a catalogue service (for the service page panel)."""
     return list(assessment_list(user).filter(service=service).order_by("-updated_at"))

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.models import Membership, Organisation
 from marketplace.catalogue.models import Service
 from marketplace.core.audit import audit_record
-from marketplace.core.exceptions import PermissionDenied, ValidationFailed
+from marketplace.core.deadlines import OSLO
+from marketplace.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from marketplace.privacy.assessment_rules import adequacy, workflow
 from marketplace.privacy.models import (
     ActionItem,
@@ -209,7 +210,15 @@ def assessment_update(
 ) -> Assessment:
     now = now or timezone.now()
     _require(actor, assessment)
-    errors = workflow.date_problems(assessed_on=data.assessed_on, review_on=data.review_on)
+    errors = [
+        (field, _(message))
+        for field, message in workflow.date_problems(
+            assessed_on=data.assessed_on,
+            review_on=data.review_on,
+            today=now.astimezone(OSLO).date(),
+            previous_review_on=assessment.review_on,
+        )
+    ]
     if not data.title.strip():
         errors.append(("title", _("Tittel mangler.")))
     _fail(errors)
@@ -239,7 +248,9 @@ def _text(data: dict[str, Any], key: str) -> str:
     return str(data.get(key) or "").strip()
 
 
-def _validate_processing(data: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
+def _validate_processing(
+    data: dict[str, Any], assessment: Assessment, *, today: dt.date, previous: Any = None
+) -> dict[str, Any]:
     errors = []
     for key, message in (
         ("purpose", _("Formål mangler.")),
@@ -261,7 +272,9 @@ def _validate_processing(data: dict[str, Any], assessment: Assessment) -> dict[s
     }
 
 
-def _validate_provider_purpose(data: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
+def _validate_provider_purpose(
+    data: dict[str, Any], assessment: Assessment, *, today: dt.date, previous: Any = None
+) -> dict[str, Any]:
     errors = []
     if not _text(data, "purpose"):
         errors.append(("purpose", _("Formål mangler.")))
@@ -275,7 +288,9 @@ def _validate_provider_purpose(data: dict[str, Any], assessment: Assessment) -> 
     }
 
 
-def _validate_transfer(data: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
+def _validate_transfer(
+    data: dict[str, Any], assessment: Assessment, *, today: dt.date, previous: Any = None
+) -> dict[str, Any]:
     errors = []
     for key, message in (
         ("data_category", _("Oppgi hvilke data som overføres.")),
@@ -295,8 +310,15 @@ def _validate_transfer(data: dict[str, Any], assessment: Assessment) -> dict[str
     if not isinstance(steps, int) or not 0 <= steps <= 6:
         errors.append(("edpb_steps_done", _("Antall EDPB-trinn må være 0–6.")))
     review_on = data.get("review_on")
-    if review_on is not None and review_on <= assessment.assessed_on:
-        errors.append(("review_on", _("Revisjonsdatoen må være etter vurderingsdatoen.")))
+    errors.extend(
+        (field, _(message))
+        for field, message in workflow.date_problems(
+            assessed_on=assessment.assessed_on,
+            review_on=review_on,
+            today=today,
+            previous_review_on=getattr(previous, "review_on", None),
+        )
+    )
     _fail(errors)
     return {
         "data_category": _text(data, "data_category"),
@@ -314,7 +336,9 @@ def _validate_transfer(data: dict[str, Any], assessment: Assessment) -> dict[str
     }
 
 
-def _validate_action(data: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
+def _validate_action(
+    data: dict[str, Any], assessment: Assessment, *, today: dt.date, previous: Any = None
+) -> dict[str, Any]:
     errors = []
     if not _text(data, "description"):
         errors.append(("description", _("Beskriv tiltaket.")))
@@ -354,7 +378,7 @@ def assessment_row_add(
     now = now or timezone.now()
     _require(actor, assessment)
     model, validate = ROW_KINDS[kind]
-    clean = validate(data, assessment)
+    clean = validate(data, assessment, today=now.astimezone(OSLO).date())
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
         _touch(assessment, actor=actor, now=now)
@@ -365,6 +389,48 @@ def assessment_row_add(
             target=assessment,
             organisation=assessment.organisation,
             data={"row_id": row.pk},
+            now=now,
+        )
+    return row
+
+
+def assessment_row_update(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    kind: str,
+    row_id: int,
+    data: dict[str, Any],
+    now: dt.datetime | None = None,
+) -> Any:
+    """Change a processing record, provider purpose, transfer-map row or action in place (same rules as adding).
+
+    Like every edit, a change to a signed-off assessment starts a draft of the next version; the signed-off
+    version's snapshot stays as it was.
+    """
+    now = now or timezone.now()
+    _require(actor, assessment)
+    model, validate = ROW_KINDS[kind]
+    previous = model.objects.filter(assessment=assessment, pk=row_id).first()
+    if previous is None:
+        raise NotFound(_("Raden finnes ikke i denne vurderingen."))
+    clean = validate(data, assessment, today=now.astimezone(OSLO).date(), previous=previous)
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        row = model.objects.select_for_update().get(assessment=assessment, pk=row_id)
+        changed = sorted(name for name, value in clean.items() if getattr(row, name) != value)
+        if not changed:
+            return row
+        _touch(assessment, actor=actor, now=now)
+        for name in changed:
+            setattr(row, name, clean[name])
+        row.save(update_fields=changed)
+        audit_record(
+            actor=actor,
+            verb=f"privacy.assessment_{kind}_changed",
+            target=assessment,
+            organisation=assessment.organisation,
+            data={"row_id": row.pk, "fields": changed},
             now=now,
         )
     return row
@@ -496,11 +562,14 @@ def assessment_sign_off(
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
         _fail(
-            workflow.sign_off_problems(
-                state=assessment.state,
-                dpo_opinion=assessment.dpo_opinion,
-                has_processing=assessment.processing.exists(),
-            )
+            [
+                (field, _(message))
+                for field, message in workflow.sign_off_problems(
+                    state=assessment.state,
+                    dpo_opinion=assessment.dpo_opinion,
+                    has_processing=assessment.processing.exists(),
+                )
+            ]
         )
         assessment.state = AssessmentState.SIGNED_OFF
         assessment.signed_off_at = now

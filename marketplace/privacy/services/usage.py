@@ -14,8 +14,9 @@ from marketplace.accounts.models import Organisation
 from marketplace.calloffs.models import Award, CallOff
 from marketplace.catalogue.models import Service, ServiceStatus
 from marketplace.core.audit import audit_record
+from marketplace.core.deadlines import OSLO
 from marketplace.core.exceptions import Conflict, PermissionDenied, ValidationFailed
-from marketplace.privacy.models import ServiceInUse
+from marketplace.privacy.models import Assessment, ServiceInUse
 from marketplace.privacy.permissions import can_work_on_privacy
 
 MAX_NAME = 200
@@ -164,3 +165,75 @@ def service_in_use_end(
             now=now,
         )
     return service_in_use
+
+
+# --- call-off contracts signed (hooks.CONTRACT_SIGNED) ---------------------------------------------------------------
+
+
+def calloff_service_ids(calloff: CallOff) -> list[int]:
+    """The catalogue services a signed call-off brought into use: the awarded contract's published services that
+    were on the call-off's shortlist (its frozen snapshot when there is one); without such a match, the contract's
+    only published service; otherwise none (the buyer registers the service by hand)."""
+    award = Award.objects.filter(calloff=calloff).first()
+    if award is None:
+        return []
+    published = list(
+        Service.objects.filter(contract_id=award.contract_id, status=ServiceStatus.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    listed: set[int] = set()
+    if calloff.shortlist_snapshot is not None:
+        listed = {int(item["id"]) for item in calloff.shortlist_snapshot.content.get("services", [])}
+    elif calloff.shortlist is not None:
+        listed = set(calloff.shortlist.items.values_list("service_id", flat=True))
+    matched = [pk for pk in published if pk in listed]
+    if matched:
+        return matched
+    return published if len(published) == 1 else []
+
+
+def services_in_use_from_signed_calloff(
+    *, calloff: CallOff, actor: Any, now: dt.datetime, **_payload: Any
+) -> list[ServiceInUse]:
+    """hooks.CONTRACT_SIGNED subscriber: register the called-off services as the buyer's services in use (taken
+    into use on the signing day), once per service, and attach the buyer's assessments of them. The platform does
+    this on the signer's behalf, so no privacy role is needed; the audit event says where it came from."""
+    organisation = calloff.buyer
+    started_on = now.astimezone(OSLO).date()
+    created: list[ServiceInUse] = []
+    for service_id in calloff_service_ids(calloff):
+        if ServiceInUse.objects.filter(organisation=organisation, service_id=service_id).exists():
+            continue
+        siu = ServiceInUse.objects.create(
+            organisation=organisation,
+            service_id=service_id,
+            calloff=calloff,
+            started_on=started_on,
+            created_by=actor,
+            created_at=now,
+        )
+        Assessment.objects.filter(
+            organisation=organisation, service_id=service_id, service_in_use__isnull=True
+        ).update(service_in_use=siu)
+        audit_record(
+            actor=actor,
+            verb="privacy.service_in_use_registered",
+            target=siu,
+            organisation=organisation,
+            data={
+                "service_id": service_id,
+                "calloff": calloff.reference,
+                "name": siu.display_name,
+                "started_on": started_on.isoformat(),
+                "source": "contract_signed",
+            },
+            now=now,
+        )
+        created.append(siu)
+    return created
+
+
+def on_contract_signed(**payload: Any) -> None:
+    """The hooks.CONTRACT_SIGNED subscriber (registered in PrivacyConfig.ready())."""
+    services_in_use_from_signed_calloff(**payload)

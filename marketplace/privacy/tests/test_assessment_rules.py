@@ -64,6 +64,8 @@ ON = dt.date(2026, 6, 1)
             "Beslutningen var ikke vedtatt på vurderingsdatoen",
         ),
         ("IN", ON, False, True, adequacy.NOT_ADEQUATE, "Ingen beslutning om tilstrekkelig beskyttelsesnivå"),
+        # Brazil: adopted in the EU 26.01.2026 but pending EEA incorporation (see the table's notes).
+        ("BR", ON, False, True, adequacy.NOT_ADEQUATE, "Ingen beslutning om tilstrekkelig beskyttelsesnivå"),
         ("CN", ON, True, True, adequacy.NOT_ADEQUATE, "Ingen beslutning om tilstrekkelig beskyttelsesnivå"),
     ],
 )
@@ -100,7 +102,7 @@ def test_adequacy_expired_decision_is_not_adequate():
 
 def test_adequacy_table_is_dated_and_sourced():
     table = adequacy.default_table()
-    assert table.as_of == dt.date(2025, 9, 3)
+    assert table.as_of == dt.date(2025, 12, 19)
     assert len(table.eea) == 30
     assert sorted(table.entries) == [
         "AD",
@@ -119,9 +121,64 @@ def test_adequacy_table_is_dated_and_sourced():
         "US",
         "UY",
     ]
-    assert table.entries["US"].scope == adequacy.SCOPE_DPF
-    assert table.entries["US"].adopted_on == dt.date(2023, 7, 10)
+    assert [(e.scope, e.adopted_on) for e in table.entries["US"]] == [
+        (adequacy.SCOPE_DPF, dt.date(2023, 7, 10))
+    ]
+    assert [(e.adopted_on, e.valid_until) for e in table.entries["GB"]] == [
+        (dt.date(2021, 6, 28), dt.date(2025, 12, 27)),
+        (dt.date(2025, 12, 19), dt.date(2031, 12, 27)),
+    ]
+    assert [(e.scope, e.act) for e in table.entries["CA"]] == [
+        (adequacy.SCOPE_COMMERCIAL, "Commission Decision 2002/2/EC")
+    ]
     assert table.sources
+    assert len(table.notes) == 5
+
+
+@pytest.mark.parametrize(
+    ("on", "outcome", "reason", "act"),
+    [
+        (
+            dt.date(2021, 6, 27),
+            adequacy.NOT_ADEQUATE,
+            "Beslutningen var ikke vedtatt på vurderingsdatoen",
+            "Commission Implementing Decision (EU) 2021/1772",
+        ),
+        (
+            dt.date(2025, 6, 28),
+            adequacy.ADEQUATE,
+            "Beslutning om tilstrekkelig beskyttelsesnivå",
+            "Commission Implementing Decision (EU) 2021/1772",
+        ),
+        (
+            dt.date(2025, 12, 18),
+            adequacy.ADEQUATE,
+            "Beslutning om tilstrekkelig beskyttelsesnivå",
+            "Commission Implementing Decision (EU) 2021/1772",
+        ),
+        (
+            dt.date(2025, 12, 28),
+            adequacy.ADEQUATE,
+            "Beslutning om tilstrekkelig beskyttelsesnivå",
+            "Commission Implementing Decision of 19 December 2025 (renewal, GDPR)",
+        ),
+        (
+            dt.date(2031, 12, 27),
+            adequacy.ADEQUATE,
+            "Beslutning om tilstrekkelig beskyttelsesnivå",
+            "Commission Implementing Decision of 19 December 2025 (renewal, GDPR)",
+        ),
+        (
+            dt.date(2031, 12, 28),
+            adequacy.NOT_ADEQUATE,
+            "Beslutningen var utløpt på vurderingsdatoen",
+            "Commission Implementing Decision of 19 December 2025 (renewal, GDPR)",
+        ),
+    ],
+)
+def test_uk_decision_extended_and_renewed(on, outcome, reason, act):
+    decision = adequacy.decide("GB", on=on)
+    assert (decision.outcome, decision.reason, decision.act) == (outcome, reason, act)
 
 
 @pytest.mark.parametrize(

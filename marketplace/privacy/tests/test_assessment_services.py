@@ -11,7 +11,7 @@ from django.core import mail
 from marketplace.accounts.middleware import activate
 from marketplace.accounts.models import Role
 from marketplace.core import hooks
-from marketplace.core.exceptions import PermissionDenied, ValidationFailed
+from marketplace.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from marketplace.core.models import AuditEvent
 from marketplace.privacy import statistics
 from marketplace.privacy.demo_assessments import office_suite_example, templates_ensure
@@ -448,3 +448,220 @@ def test_delete_row(buyer_org):
     services.assessment_row_delete(actor=user, assessment=assessment, kind="transfer", row_id=row.pk)
     assert not TransferRow.objects.filter(pk=row.pk).exists()
     assert verbs()[-1] == "privacy.assessment_transfer_removed"
+
+
+# --- rows edited in place ------------------------------------------------------------------------------------------
+
+ROWS = {
+    "processing": {
+        "purpose": "Saksbehandling",
+        "data_category": "Dokumenter",
+        "data_subjects": "Ansatte",
+        "legal_basis": "e",
+    },
+    "provider_purpose": {"purpose": "Telemetri", "legal_basis": "none", "note": ""},
+    "transfer": {
+        "data_category": "Dokumenter",
+        "recipient": "Drift AS",
+        "country": "IE",
+        "purpose": "Drift",
+        "tool": "",
+    },
+    "action": {
+        "description": "Kryptering",
+        "owner": "IT",
+        "due_on": ASSESSED_ON + dt.timedelta(days=30),
+        "status": "planned",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "stored"),
+    [
+        (
+            "processing",
+            {"purpose": "Arkivering", "legal_basis": "c"},
+            {"purpose": "Arkivering", "data_category": "Dokumenter", "legal_basis": "c"},
+        ),
+        (
+            "provider_purpose",
+            {"legal_basis": "law", "note": "Arkivloven"},
+            {"legal_basis": "law", "note": "Arkivloven"},
+        ),
+        (
+            "transfer",
+            {"country": "us", "is_dpf_certified": True, "tool": "adequacy", "review_on": dt.date(2027, 1, 1)},
+            {"country": "US", "is_dpf_certified": True, "tool": "adequacy", "review_on": dt.date(2027, 1, 1)},
+        ),
+        ("action", {"status": "done", "owner": "Drift"}, {"status": "done", "owner": "Drift"}),
+    ],
+)
+def test_row_update_changes_in_place_with_audit(buyer_org, kind, change, stored):
+    user = officer(buyer_org)
+    assessment = services.assessment_start(
+        actor=user, organisation=buyer_org, assessed_on=ASSESSED_ON, service_name="X"
+    )
+    row = services.assessment_row_add(actor=user, assessment=assessment, kind=kind, data=ROWS[kind])
+    services.assessment_row_update(
+        actor=user, assessment=assessment, kind=kind, row_id=row.pk, data={**ROWS[kind], **change}
+    )
+    row.refresh_from_db()
+    assert {name: getattr(row, name) for name in stored} == stored
+    event = AuditEvent.objects.order_by("pk").last()
+    assert (event.verb, event.data) == (
+        f"privacy.assessment_{kind}_changed",
+        {"row_id": row.pk, "fields": sorted(change)},
+    )
+    assessment.refresh_from_db()
+    assert (assessment.state, assessment.version) == ("draft", 1)
+
+
+def test_row_update_without_change_writes_nothing(buyer_org):
+    user = officer(buyer_org)
+    assessment = services.assessment_start(
+        actor=user, organisation=buyer_org, assessed_on=ASSESSED_ON, service_name="X"
+    )
+    row = services.assessment_row_add(actor=user, assessment=assessment, kind="action", data=ROWS["action"])
+    count = AuditEvent.objects.count()
+    services.assessment_row_update(
+        actor=user, assessment=assessment, kind="action", row_id=row.pk, data=ROWS["action"]
+    )
+    assert AuditEvent.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "errors"),
+    [
+        ("processing", {"purpose": " "}, [{"field": "purpose", "message": "Formål mangler."}]),
+        (
+            "transfer",
+            {"country": "XX"},
+            [
+                {
+                    "field": "country",
+                    "message": "Ukjent landkode. Bruk ISO 3166-1 alfa-2, f.eks. NO, IE eller US.",
+                }
+            ],
+        ),
+        (
+            "transfer",
+            {"review_on": dt.date(2026, 6, 1)},
+            [{"field": "review_on", "message": "Revisjonsdatoen må være etter vurderingsdatoen."}],
+        ),
+        (
+            "action",
+            {"due_on": None, "status": "maybe"},
+            [
+                {"field": "due_on", "message": "Frist mangler."},
+                {"field": "status", "message": "Ukjent status."},
+            ],
+        ),
+    ],
+)
+def test_row_update_bad_input_changes_nothing(buyer_org, kind, change, errors):
+    user = officer(buyer_org)
+    assessment = services.assessment_start(
+        actor=user, organisation=buyer_org, assessed_on=ASSESSED_ON, service_name="X"
+    )
+    row = services.assessment_row_add(actor=user, assessment=assessment, kind=kind, data=ROWS[kind])
+    before = (type(row).objects.filter(pk=row.pk).values().get(), AuditEvent.objects.count())
+    with pytest.raises(ValidationFailed) as exc:
+        services.assessment_row_update(
+            actor=user, assessment=assessment, kind=kind, row_id=row.pk, data={**ROWS[kind], **change}
+        )
+    assert exc.value.errors == errors
+    assert (type(row).objects.filter(pk=row.pk).values().get(), AuditEvent.objects.count()) == before
+
+
+def test_review_dates_in_the_past_are_refused_unless_unchanged(buyer_org):
+    """Today is 2026-06-02 (conftest). An assessment dated 2026-01-01 may not get a review date before today."""
+    user = officer(buyer_org)
+    assessed_on = dt.date(2026, 1, 1)
+    assessment = services.assessment_start(
+        actor=user, organisation=buyer_org, assessed_on=assessed_on, service_name="X"
+    )
+    past = dt.date(2026, 3, 1)
+    message = [{"field": "review_on", "message": "Revisjonsdatoen kan ikke være tilbake i tid."}]
+    with pytest.raises(ValidationFailed) as exc:
+        services.assessment_row_add(
+            actor=user, assessment=assessment, kind="transfer", data={**ROWS["transfer"], "review_on": past}
+        )
+    assert exc.value.errors == message
+    assert assessment.transfers.count() == 0
+    data = services.AssessmentInput(
+        title="X",
+        assessed_on=assessed_on,
+        review_on=past,
+        provider_purposes_known=False,
+        is_limited_to_instructions=None,
+        has_disclosure_clause=None,
+        dpo_opinion="",
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        services.assessment_update(actor=user, assessment=assessment, data=data)
+    assert exc.value.errors == message
+    assessment.refresh_from_db()
+    assert assessment.review_on is None
+    # a review date that has passed since it was set may stay while other fields change
+    Assessment.objects.filter(pk=assessment.pk).update(review_on=past)
+    assessment.refresh_from_db()
+    services.assessment_update(
+        actor=user, assessment=assessment, data=data.__class__(**{**data.__dict__, "title": "Y"})
+    )
+    assessment.refresh_from_db()
+    assert (assessment.title, assessment.review_on) == ("Y", past)
+
+
+def test_row_update_on_signed_off_starts_next_version_and_keeps_the_snapshot(buyer_org):
+    user = officer(buyer_org)
+    assessment = services.assessment_start(
+        actor=user, organisation=buyer_org, assessed_on=ASSESSED_ON, service_name="X"
+    )
+    _ready_for_sign_off(user, assessment)
+    services.assessment_submit(actor=user, assessment=assessment)
+    services.assessment_sign_off(actor=user, assessment=assessment)
+    row = assessment.processing.get()
+    services.assessment_row_update(
+        actor=user,
+        assessment=assessment,
+        kind="processing",
+        row_id=row.pk,
+        data={**ROWS["processing"], "purpose": "Arkiv"},
+    )
+    assessment.refresh_from_db()
+    assert (assessment.state, assessment.version) == ("draft", 2)
+    assert assessment.processing.get().purpose == "Arkiv"
+    snapshot = AssessmentVersion.objects.get(assessment=assessment, number=1).snapshot
+    assert [p["purpose"] for p in snapshot["processing"]] == ["Saksbehandling"]
+    assert verbs()[-2:] == ["privacy.assessment_new_version", "privacy.assessment_processing_changed"]
+
+
+def test_row_update_denied_and_unknown_rows_change_nothing(buyer_org, other_buyer_org):
+    user = officer(buyer_org)
+    assessment = services.assessment_start(
+        actor=user, organisation=buyer_org, assessed_on=ASSESSED_ON, service_name="X"
+    )
+    other = services.assessment_start(
+        actor=user, organisation=buyer_org, assessed_on=ASSESSED_ON, service_name="Y"
+    )
+    row = services.assessment_row_add(actor=user, assessment=assessment, kind="action", data=ROWS["action"])
+    count = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied):
+        services.assessment_row_update(
+            actor=officer(other_buyer_org),
+            assessment=assessment,
+            kind="action",
+            row_id=row.pk,
+            data={**ROWS["action"], "status": "done"},
+        )
+    with pytest.raises(NotFound):
+        services.assessment_row_update(
+            actor=user,
+            assessment=other,
+            kind="action",
+            row_id=row.pk,
+            data={**ROWS["action"], "status": "done"},
+        )
+    row.refresh_from_db()
+    assert (row.status, row.assessment_id, AuditEvent.objects.count()) == ("planned", assessment.pk, count)

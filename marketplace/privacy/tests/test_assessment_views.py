@@ -139,6 +139,9 @@ def test_start_from_service_page_then_fill_and_sign_off(request, buyer_org):
     client = client_for(request, "officer")
     response = client.get(f"{reverse('privacy:assessment_start')}?service={service.pk}")
     assert "E-post og kalender" in response.content.decode()
+    # name and supplier come from the catalogue: the fields for a service outside it are not offered
+    assert 'name="service_name"' not in response.content.decode()
+    assert 'name="service_name"' in client.get(reverse("privacy:assessment_start")).content.decode()
     response = client.post(
         f"{reverse('privacy:assessment_start')}?service={service.pk}",
         {"assessed_on": "2026-06-01", "template": ""},
@@ -254,7 +257,11 @@ def test_template_is_readable_but_not_changeable(request, buyer_org):
     templates_ensure(officer(buyer_org), dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
     template = Assessment.objects.filter(is_template=True).first()
     client = client_for(request, "officer")
-    assert client.get(reverse("privacy:assessment_detail", args=[template.pk])).status_code == 200
+    detail = client.get(reverse("privacy:assessment_detail", args=[template.pk]))
+    assert detail.status_code == 200
+    start = f"{reverse('privacy:assessment_start')}?mal={template.pk}"
+    assert f'href="{start}"' in detail.content.decode()
+    assert f'<option value="{template.pk}" selected>' in client.get(start).content.decode()
     assert client.get(reverse("privacy:assessment_edit", args=[template.pk])).status_code == 403
     assert (
         client_for(request, "supplier")
@@ -347,3 +354,240 @@ def test_findings_show_in_english_when_the_user_chose_english(request, assessmen
     assert expected[1] != explanation
     assert all(text in english for text in expected)
     assert title not in english
+
+
+@pytest.mark.parametrize(("who", "status"), MATRIX)
+@pytest.mark.parametrize("kind", ["processing", "provider_purpose", "transfer", "action"])
+def test_row_edit_page_matrix(request, assessment, who, status, kind):
+    row = getattr(assessment, services_relation(kind)).first()
+    response = client_for(request, who).get(
+        reverse("privacy:assessment_row_edit", args=[assessment.pk, kind, row.pk])
+    )
+    assert response.status_code == status
+    if status == 200:
+        assert f'value="{getattr(row, first_text(kind))}"' in response.content.decode()
+
+
+def services_relation(kind):
+    return {
+        "processing": "processing",
+        "provider_purpose": "provider_purposes",
+        "transfer": "transfers",
+        "action": "actions",
+    }[kind]
+
+
+def first_text(kind):
+    return {
+        "processing": "purpose",
+        "provider_purpose": "purpose",
+        "transfer": "recipient",
+        "action": "description",
+    }[kind]
+
+
+@pytest.mark.parametrize(("who", "status"), [("buyer", 404), ("other", 404), ("mps", 404), ("supplier", 404)])
+def test_denied_row_edits_and_deletes_change_nothing(request, assessment, who, status):
+    client = client_for(request, who)
+    row = assessment.actions.get()
+    before = (
+        list(assessment.actions.values()),
+        list(assessment.transfers.values()),
+        AuditEvent.objects.count(),
+    )
+    response = client.post(
+        reverse("privacy:assessment_row_edit", args=[assessment.pk, "action", row.pk]),
+        {"description": "Endret", "owner": "X", "due_on": "2026-07-01", "status": "done"},
+    )
+    assert response.status_code == status
+    transfer = assessment.transfers.first()
+    response = client.post(
+        reverse("privacy:assessment_row_delete", args=[assessment.pk, "transfer", transfer.pk])
+    )
+    assert response.status_code == status
+    after = (
+        list(assessment.actions.values()),
+        list(assessment.transfers.values()),
+        AuditEvent.objects.count(),
+    )
+    assert after == before
+
+
+def test_row_edit_of_another_assessments_row_is_404(request, assessment, buyer_org):
+    client = client_for(request, "officer")
+    other = services.assessment_start(
+        actor=officer(buyer_org, username="annen"),
+        organisation=buyer_org,
+        assessed_on=ASSESSED_ON,
+        service_name="Y",
+    )
+    row = assessment.actions.get()
+    url = reverse("privacy:assessment_row_edit", args=[other.pk, "action", row.pk])
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(
+            url, {"description": "X", "owner": "X", "due_on": "2026-07-01", "status": "done"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("privacy:assessment_row_edit", args=[assessment.pk, "nope", row.pk])).status_code
+        == 404
+    )
+    delete = reverse("privacy:assessment_row_delete", args=[other.pk, "action", row.pk])
+    assert client.post(delete).status_code == 404
+    row.refresh_from_db()
+    assert row.status == "planned"
+
+
+def test_officer_edits_a_transfer_row_and_sees_norwegian_errors(request, assessment):
+    client = client_for(request, "officer")
+    row = assessment.transfers.get(country="US", source="manual")
+    url = reverse("privacy:assessment_row_edit", args=[assessment.pk, "transfer", row.pk])
+    data = {
+        "data_category": row.data_category,
+        "recipient": row.recipient,
+        "country": "XX",
+        "purpose": row.purpose,
+        "tool": "scc",
+        "edpb_steps_done": "6",
+        "residual_risk": "low",
+        "review_on": "2026-05-01",
+    }
+    response = client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Ukjent landkode. Bruk ISO 3166-1 alfa-2, f.eks. NO, IE eller US." in body
+    assert "Revisjonsdatoen må være etter vurderingsdatoen." in body
+    row.refresh_from_db()
+    assert (row.country, row.edpb_steps_done) == ("US", 2)
+    assert "den godkjente versjonen er låst" not in body
+    response = client.post(url, {**data, "country": "us", "review_on": "2027-01-15"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.country, row.edpb_steps_done, row.residual_risk, row.review_on) == (
+        "US",
+        6,
+        "low",
+        dt.date(2027, 1, 15),
+    )
+    assert AuditEvent.objects.order_by("pk").last().verb == "privacy.assessment_transfer_changed"
+    detail = client.get(reverse("privacy:assessment_detail", args=[assessment.pk])).content.decode()
+    assert reverse("privacy:assessment_row_edit", args=[assessment.pk, "transfer", row.pk]) in detail
+
+
+@pytest.mark.parametrize(("who", "status"), MATRIX)
+def test_risk_edit_matrix_and_denied_posts_change_nothing(request, assessment, who, status):
+    url = reverse("privacy:assessment_risk_edit", args=[assessment.pk, "illegitimate_access"])
+    client = client_for(request, who)
+    assert client.get(url).status_code == status
+    if status == 200:
+        return
+    before = (list(assessment.risks.values()), AuditEvent.objects.count())
+    response = client.post(url, {"severity": "1", "likelihood": "1", "measures": "X"})
+    assert response.status_code == status
+    assert (list(assessment.risks.values()), AuditEvent.objects.count()) == before
+
+
+def test_officer_changes_a_risk_rating_in_place(request, assessment):
+    client = client_for(request, "officer")
+    url = reverse("privacy:assessment_risk_edit", args=[assessment.pk, "illegitimate_access"])
+    body = client.get(url).content.decode()
+    assert "Vurder risiko: Uautorisert tilgang" in body
+    before = AuditEvent.objects.count()
+    response = client.post(url, {"severity": "9", "likelihood": "2", "measures": "Kryptering"})
+    assert response.status_code == 200
+    assert AuditEvent.objects.count() == before
+    response = client.post(url, {"severity": "4", "likelihood": "2", "measures": "Kryptering"})
+    assert response.status_code == 302
+    response = client.post(
+        url, {"event": "disappearance", "severity": "4", "likelihood": "2", "measures": "Kryptering"}
+    )
+    assert response.status_code == 302
+    rows = dict(assessment.risks.values_list("event", "severity"))
+    assert rows["illegitimate_access"] == 4
+    assert rows["disappearance"] == 1
+    event = AuditEvent.objects.order_by("pk").last()
+    assert (event.verb, event.data) == (
+        "privacy.assessment_risk_rated",
+        {"event": "illegitimate_access", "severity": 4, "likelihood": 2},
+    )
+    assert (
+        client.get(reverse("privacy:assessment_risk_edit", args=[assessment.pk, "nope"])).status_code == 404
+    )
+
+
+@pytest.mark.parametrize(("who", "status"), MATRIX)
+def test_json_report_download_matrix(request, assessment, who, status):
+    response = client_for(request, who).get(reverse("privacy:assessment_json", args=[assessment.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="personvernvurdering-{assessment.pk}-v1-arbeidsversjon.json"'
+        )
+        document = response.json()
+        assert (document["title"], document["state"], document["version"]) == (assessment.title, "draft", 1)
+
+
+def test_json_report_of_a_signed_off_version_is_the_frozen_snapshot(request, assessment, buyer_org):
+    client = client_for(request, "officer")
+    user = officer(buyer_org, username="godkjenner")
+    services.assessment_update(
+        actor=user,
+        assessment=assessment,
+        data=services.AssessmentInput(
+            title=assessment.title,
+            assessed_on=ASSESSED_ON,
+            review_on=None,
+            provider_purposes_known=True,
+            is_limited_to_instructions=True,
+            has_disclosure_clause=True,
+            dpo_opinion="OK",
+        ),
+    )
+    services.assessment_submit(actor=user, assessment=assessment)
+    services.assessment_sign_off(actor=user, assessment=assessment)
+    row = assessment.actions.get()
+    edit = client.get(reverse("privacy:assessment_row_edit", args=[assessment.pk, "action", row.pk]))
+    assert "Lagrer du en endring, blir den et utkast til neste versjon" in edit.content.decode()
+    services.assessment_row_update(
+        actor=user,
+        assessment=assessment,
+        kind="action",
+        row_id=row.pk,
+        data={
+            "description": "Ny",
+            "owner": row.owner,
+            "due_on": row.due_on,
+            "status": "done",
+            "risk_event": "",
+        },
+    )
+    url = reverse("privacy:assessment_json", args=[assessment.pk])
+    frozen = client.get(url, {"versjon": "1"})
+    assert (
+        frozen["Content-Disposition"] == f'attachment; filename="personvernvurdering-{assessment.pk}-v1.json"'
+    )
+    assert [a["description"] for a in frozen.json()["actions"]] == [row.description]
+    current = client.get(url).json()
+    assert (current["version"], [a["description"] for a in current["actions"]]) == (2, ["Ny"])
+    assert client.get(url, {"versjon": "7"}).status_code == 404
+    assert client.get(url, {"versjon": "x"}).status_code == 404
+
+
+def test_impossible_dates_get_a_norwegian_error_and_change_nothing(request, assessment):
+    client = client_for(request, "officer")
+    row = assessment.actions.get()
+    before = (list(assessment.actions.values()), AuditEvent.objects.count())
+    response = client.post(
+        reverse("privacy:assessment_row_edit", args=[assessment.pk, "action", row.pk]),
+        {"description": "X", "owner": "Y", "due_on": "2026-02-30", "status": "planned"},
+    )
+    assert response.status_code == 200
+    assert "Oppgi en gyldig dato." in response.content.decode()
+    response = client.post(
+        reverse("privacy:assessment_edit", args=[assessment.pk]),
+        {"title": "T", "assessed_on": "2026-13-01", "dpo_opinion": ""},
+    )
+    assert "Oppgi en gyldig dato." in response.content.decode()
+    assert (list(assessment.actions.values()), AuditEvent.objects.count()) == before

@@ -130,7 +130,8 @@ def ssa(**kwargs):
 def test_ssa_guidance(answers, agreement, reasons):
     guidance = terms_rules.ssa_guidance(answers)
     assert (guidance.agreement, guidance.reasons) == (agreement, reasons)
-    assert "§6.1" in guidance.source
+    assert guidance.source == terms_rules.SSA_SOURCE
+    assert "SSA-sky" in guidance.source
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,7 +98,15 @@ def assessment_start_view(request: HttpRequest) -> HttpResponse:
         if service is None:
             raise Http404("service")
     templates = list(selectors.assessment_templates().values_list("pk", "title"))
-    form = StartForm(request.POST or None, templates=templates, initial={"assessed_on": _today()})
+    chosen = request.GET.get("mal", "")
+    initial = {
+        "assessed_on": _today(),
+        "template": chosen if chosen in {str(pk) for pk, _t in templates} else "",
+    }
+    form = StartForm(request.POST or None, templates=templates, initial=initial)
+    if service is not None:
+        # name and supplier come from the catalogue; the fields are only for a service outside it
+        del form.fields["service_name"], form.fields["supplier_name"]
     if request.method == "POST" and form.is_valid():
         template = None
         if form.cleaned_data["template"]:
@@ -109,8 +117,8 @@ def assessment_start_view(request: HttpRequest) -> HttpResponse:
                 organisation=organisation,
                 assessed_on=form.cleaned_data["assessed_on"],
                 service=service,
-                service_name=form.cleaned_data["service_name"],
-                supplier_name=form.cleaned_data["supplier_name"],
+                service_name=form.cleaned_data.get("service_name", ""),
+                supplier_name=form.cleaned_data.get("supplier_name", ""),
                 template=template,
             )
         except exceptions.ValidationFailed as exc:
@@ -215,12 +223,57 @@ def assessment_row_add_view(request: HttpRequest, pk: int, kind: str) -> HttpRes
     )
 
 
+ROW_EDIT_TITLES = {
+    "processing": gettext_lazy("Endre behandling"),
+    "provider_purpose": gettext_lazy("Endre formål hos leverandøren"),
+    "transfer": gettext_lazy("Endre rad i overføringskartet"),
+    "action": gettext_lazy("Endre tiltak i handlingsplanen"),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_row_edit_view(request: HttpRequest, pk: int, kind: str, row_id: int) -> HttpResponse:
+    assessment = selectors.assessment_get_visible_to(request.user, pk)
+    if kind not in ROW_FORMS:
+        raise Http404("kind")
+    if assessment.is_template:
+        raise PermissionDenied
+    row = selectors.assessment_row_get(assessment, kind, row_id)
+    form_class = ROW_FORMS[kind]
+    form = form_class(
+        request.POST or None, initial={name: getattr(row, name) for name in form_class.base_fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_row_update(
+                actor=request.user,
+                assessment=assessment,
+                kind=kind,
+                row_id=row.pk,
+                data=dict(form.cleaned_data),
+            )
+        except exceptions.ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except exceptions.PermissionDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        else:
+            messages.success(request, _("Endringene er lagret."))
+            return redirect("privacy:assessment_detail", assessment.pk)
+    return render(
+        request,
+        "privacy/assessments/form.html",
+        {"form": form, "assessment": assessment, "heading": ROW_EDIT_TITLES[kind]},
+    )
+
+
 @login_required
 @require_POST
 def assessment_row_delete_view(request: HttpRequest, pk: int, kind: str, row_id: int) -> HttpResponse:
     assessment = selectors.assessment_get_visible_to(request.user, pk)
     if kind not in ROW_FORMS:
         raise Http404("kind")
+    selectors.assessment_row_get(assessment, kind, row_id)  # 404 when the row is not this assessment's
     try:
         services.assessment_row_delete(actor=request.user, assessment=assessment, kind=kind, row_id=row_id)
     except exceptions.PermissionDenied as exc:
@@ -252,6 +305,52 @@ def assessment_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(exc.message) from exc
     messages.success(request, _("Risikoen er vurdert."))
     return redirect("privacy:assessment_detail", assessment.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_risk_edit_view(request: HttpRequest, pk: int, event: str) -> HttpResponse:
+    """One feared event's rating, prefilled. The three CNIL events always exist, so they are changed, not removed."""
+    assessment = selectors.assessment_get_visible_to(request.user, pk)
+    if assessment.is_template:
+        raise PermissionDenied
+    row = assessment.risks.filter(event=event).first()
+    if row is None:
+        raise Http404("event")
+    initial = {
+        "event": row.event,
+        "severity": row.severity,
+        "likelihood": row.likelihood,
+        "measures": row.measures,
+    }
+    form = RiskForm(request.POST or None, initial=initial)
+    del form.fields["event"]  # the event is the page's (in its heading); a posted value is ignored
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_risk_rate(
+                actor=request.user,
+                assessment=assessment,
+                event=row.event,
+                severity=form.cleaned_data["severity"],
+                likelihood=form.cleaned_data["likelihood"],
+                measures=form.cleaned_data["measures"],
+            )
+        except exceptions.ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except exceptions.PermissionDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        else:
+            messages.success(request, _("Risikoen er vurdert."))
+            return redirect("privacy:assessment_detail", assessment.pk)
+    return render(
+        request,
+        "privacy/assessments/form.html",
+        {
+            "form": form,
+            "assessment": assessment,
+            "heading": _("Vurder risiko: %(event)s") % {"event": row.get_event_display()},
+        },
+    )
 
 
 STATE_ACTIONS = {
@@ -295,6 +394,27 @@ def assessment_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(
         assessment_pdf(assessment), f"personvernvurdering-{assessment.pk}-v{assessment.version}.pdf"
     )
+
+
+@login_required
+@require_GET
+def assessment_json_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as a JSON download, the same document as `GET /api/v1/assessments/{id}` (`?versjon=N`: the
+    snapshot frozen when version N was signed off)."""
+    assessment = selectors.assessment_get_visible_to(request.user, pk)
+    number = request.GET.get("versjon", "")
+    if number:
+        frozen = assessment.versions.filter(number=int(number) if number.isdigit() else 0).first()
+        if frozen is None:
+            raise Http404("version")
+        document, suffix = dict(frozen.snapshot), f"v{frozen.number}"
+    else:
+        document, suffix = selectors.assessment_document(assessment), f"v{assessment.version}-arbeidsversjon"
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="personvernvurdering-{assessment.pk}-{suffix}.json"'
+    )
+    return response
 
 
 @login_required
