@@ -29,6 +29,7 @@ from marketplace.insights.ocds import notice_release, notices_release_package
 from marketplace.insights.permissions import can_import_notices
 from marketplace.insights.selectors import notices as selectors
 from marketplace.insights.services.notices import notices_import as notices_import_service
+from marketplace.insights.views.statistics import chart_spec
 
 PAGE_SIZE = 50
 MNOK = Decimal(1_000_000)
@@ -44,7 +45,7 @@ class Analysis:
     def __init__(self, request: HttpRequest) -> None:
         self.request = request
         self.relevant_only = request.GET.get("alle") != "1"
-        self.data = selectors.market_analysis(relevant_only=self.relevant_only)
+        self.data = selectors.cached_market_analysis(relevant_only=self.relevant_only)
 
     def table(self, name: str) -> ChartTable:
         builders = {
@@ -76,7 +77,8 @@ class Analysis:
                 Column("value_amount", _("Verdi (NOK)"), is_money=True),
             ],
             rows=rows,
-            spec=horizontal_bars(
+            spec=chart_spec(
+                horizontal_bars,
                 rows,
                 category_field="year",
                 category_title=_("År"),
@@ -102,7 +104,8 @@ class Analysis:
                 Column("value_amount", _("Verdi (NOK)"), is_money=True),
             ],
             rows=rows,
-            spec=horizontal_bars(
+            spec=chart_spec(
+                horizontal_bars,
                 rows,
                 category_field="buyer_kind",
                 category_title=_("Oppdragsgivertype"),
@@ -129,7 +132,8 @@ class Analysis:
                 Column("value_amount", _("Tildelt verdi (NOK)"), is_money=True),
             ],
             rows=rows,
-            spec=horizontal_bars(
+            spec=chart_spec(
+                horizontal_bars,
                 rows,
                 category_field="supplier",
                 category_title=_("Leverandør"),
