@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -32,6 +33,23 @@ from marketplace.insights.services.notices import notices_import as notices_impo
 from marketplace.insights.views.statistics import chart_spec
 
 PAGE_SIZE = 50
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP matches (a search for a common word then stops scanning early); beyond that the page
+    says "more than 1 000" and asks for a narrower search."""
+
+    cap = COUNT_CAP
+    is_capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by()[: self.cap + 1].count()  # type: ignore[attr-defined]
+        self.is_capped = found > self.cap
+        return min(found, self.cap)
+
+
 MNOK = Decimal(1_000_000)
 
 
@@ -169,7 +187,7 @@ def notices_analysis(request: HttpRequest) -> HttpResponse:
 def notice_list(request: HttpRequest) -> HttpResponse:
     form = NoticeFilterForm(request.GET or None)
     filters = form.filters()
-    page = Paginator(selectors.notice_list(filters), PAGE_SIZE).get_page(request.GET.get("side"))
+    page = CappedPaginator(selectors.notice_list(filters), PAGE_SIZE).get_page(request.GET.get("side"))
     query = request.GET.copy()
     query.pop("side", None)
     return render(
