@@ -67,24 +67,38 @@ class DaysBetween(Func):
 
 
 CACHE_SECONDS = 300
+VERSION_WINDOW = 5000
 
 
-def statistics_version() -> str:
-    """Changes whenever the figures can: every service write appends an audit event, and bulk loads add rows.
-    Each part is the highest primary key of a table (an index lookup, not a scan)."""
+def statistics_version(*, every_change: bool = False) -> str:
+    """Changes whenever the call-off figures can: the call-off services write an audit event about a call-off (or its
+    offers, awards, complaints) with every change, and bulk loads add rows. Each part is an index lookup, not a
+    scan. Changes elsewhere (an organisation renamed, a meeting registration) no longer make every visitor after
+    them wait for the figures again; names then follow within CACHE_SECONDS. `every_change=True` (the goals page,
+    which also reads FinOps, cyber, privacy and the catalogue) follows every audit event instead."""
     from marketplace.core.models import AuditEvent
 
-    parts = [
-        model.objects.aggregate(top=Max("pk"))["top"] or 0
-        for model in (AuditEvent, CallOff, Award, Offer, Complaint)
+    top = AuditEvent.objects.aggregate(top=Max("pk"))["top"] or 0
+    part: object = top
+    if not every_change:
+        # the latest call-off event among the last VERSION_WINDOW events (a bounded range of the primary key, also
+        # after a large notice import); with none there, every event counts, as before
+        recent = AuditEvent.objects.filter(
+            pk__gt=top - VERSION_WINDOW, target_type__startswith="calloffs."
+        ).aggregate(top=Max("pk"))["top"]
+        part = recent if recent is not None else f"all{top}"
+    parts = [part]
+    parts += [
+        model.objects.aggregate(top=Max("pk"))["top"] or 0 for model in (CallOff, Award, Offer, Complaint)
     ]
     return "-".join(str(part) for part in parts)
 
 
-def cached(name: str, compute: Callable[[], T]) -> T:
+def cached(name: str, compute: Callable[[], T], *, every_change: bool = False) -> T:
     """`compute()`'s result, shared between requests until the data changes (or CACHE_SECONDS pass). The key holds
     the language, since labels are translated."""
-    key = f"insights:statistics:{name}:{translation.get_language()}:{statistics_version()}"
+    version = statistics_version(every_change=every_change)
+    key = f"insights:statistics:{name}:{translation.get_language()}:{version}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -377,5 +377,7 @@ def full(request: HttpRequest) -> HttpResponse:
 def goals(request: HttpRequest) -> HttpResponse:
     """Public: progress against MPS's six business goals."""
     return render(
-        request, "insights/statistics/goals.html", {"goals": selectors.cached("goals", goals_progress)}
+        request,
+        "insights/statistics/goals.html",
+        {"goals": selectors.cached("goals", goals_progress, every_change=True)},
     )
