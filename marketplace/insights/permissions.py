@@ -42,10 +42,12 @@ def can_import_notices(user: Any) -> bool:
 # - Knowledge base: published articles and their attachments are public; drafts, writing and uploads: MPS staff.
 # - Skyforum: read and write for users acting for a public body, and MPS staff. Suppliers do not see the forum: it is
 #   where public bodies compare notes on suppliers and procurements, so supplier users are kept out (decision).
-#   MPS staff moderate (hide/restore with reason, lock); the asker or MPS staff mark the accepted answer.
-# - Expert groups: everyone sees the groups; users acting for a public body apply; MPS staff approve/reject.
-# - Meetings: everyone sees them; public bodies (and MPS staff) register; MPS staff plan them and upload slides;
-#   slides are downloadable by everyone once uploaded.
+#   MPS staff moderate (hide/restore with reason, lock); the asker or MPS staff mark the accepted answer. The asker
+#   edits an open thread and deletes it while unanswered; MPS staff edit and delete any thread.
+# - Expert groups: everyone sees the groups; users acting for a public body apply; MPS staff approve/reject and
+#   create, edit and delete groups.
+# - Meetings: everyone sees them; public bodies (and MPS staff) register; MPS staff plan, edit, call off and delete
+#   them and upload slides; slides are downloadable by everyone once uploaded.
 # - Annual survey: the org admin of a public body answers for the organisation; aggregated results are public, free
 #   text answers are shown to MPS staff only; MPS staff define surveys and questions.
 
@@ -69,6 +71,23 @@ def can_moderate_forum(user: Any) -> bool:
 
 def can_answer_question(user: Any, question: Any) -> bool:
     return can_use_forum(user) and not question.is_locked and not question.is_hidden
+
+
+def can_edit_question(user: Any, question: Any) -> bool:
+    """MPS staff, or the asker (still acting for a public body) while the thread is neither locked nor hidden."""
+    if is_mps_staff(user):
+        return True
+    return (
+        can_use_forum(user)
+        and question.author_id == getattr(user, "pk", None)
+        and not question.is_locked
+        and not question.is_hidden
+    )
+
+
+def can_delete_question(user: Any, question: Any, *, answers: int) -> bool:
+    """MPS staff (with a reason), or the asker while nobody has answered (answers are others' work)."""
+    return is_mps_staff(user) or (can_edit_question(user, question) and answers == 0)
 
 
 def can_accept_answer(user: Any, question: Any) -> bool:

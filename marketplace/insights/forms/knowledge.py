@@ -95,6 +95,17 @@ class DecideForm(AccessibleForm):
     reason = forms.CharField(label=_("Begrunnelse"), required=False, max_length=500)
 
 
+class GroupForm(AccessibleForm):
+    name = forms.CharField(label=_("Navn"), max_length=120)
+    purpose = forms.CharField(label=_("Formål"), widget=forms.Textarea(attrs={"rows": 5}))
+    seats = forms.IntegerField(label=_("Antall plasser"), min_value=1, max_value=1000)
+    is_open = forms.BooleanField(label=_("Åpen for søknader"), required=False, initial=True)
+
+
+class ReasonForm(AccessibleForm):
+    reason = forms.CharField(label=_("Begrunnelse"), required=False, max_length=500)
+
+
 class MeetingForm(AccessibleForm):
     title = forms.CharField(label=_("Tittel"), max_length=200)
     group = forms.ModelChoiceField(
@@ -111,6 +122,18 @@ class MeetingForm(AccessibleForm):
     has_waiting_list = forms.BooleanField(
         label=_("Venteliste når møtet er fullt"), required=False, initial=True
     )
+
+    @classmethod
+    def initial_for(cls, meeting: Any) -> dict[str, Any]:
+        zone = timezone.get_default_timezone()
+        starts, ends = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
+        return {
+            "title": meeting.title, "group": meeting.group_id, "agenda": meeting.agenda, "date": starts.date(),
+            "start": starts.time().replace(second=0, microsecond=0),
+            "end": ends.time().replace(second=0, microsecond=0), "place": meeting.place,
+            "online_url": meeting.online_url, "capacity": meeting.capacity,
+            "has_waiting_list": meeting.has_waiting_list,
+        }  # fmt: skip
 
     def times(self) -> tuple[dt.datetime, dt.datetime]:
         """Start and end as aware datetimes (entered in Europe/Oslo)."""

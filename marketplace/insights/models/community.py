@@ -89,6 +89,9 @@ class Meeting(models.Model):
     online_url = models.URLField(_("lenke til nettmøte"), blank=True)
     capacity = models.PositiveIntegerField(_("antall plasser"))
     has_waiting_list = models.BooleanField(_("venteliste når fullt"), default=True)
+    # called off by MPS staff: the meeting stays listed as cancelled, registration is closed
+    cancelled_at = models.DateTimeField(_("avlyst"), null=True, blank=True)
+    cancel_reason = models.CharField(_("grunn til avlysning"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["starts_at", "pk"]

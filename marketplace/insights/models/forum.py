@@ -31,6 +31,7 @@ class ForumQuestion(ForumPost):
     title = models.CharField(_("tittel"), max_length=200)
     is_locked = models.BooleanField(_("låst"), default=False)
     last_activity_at = models.DateTimeField(_("siste aktivitet"))
+    edited_at = models.DateTimeField(_("endret"), null=True, blank=True)
 
     class Meta:
         ordering = ["-last_activity_at", "-pk"]

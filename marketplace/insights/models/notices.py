@@ -99,6 +99,8 @@ class Notice(models.Model):
         indexes = [
             models.Index(fields=["is_cloud_relevant", "issued_on"], name="insights_notice_rel_issued"),
             models.Index(fields=["procedure_id", "kind"], name="insights_notice_proc_kind"),
+            # the analysis cache's version (selectors/notices.py: notices_version) reads Max(updated_at)
+            models.Index(fields=["updated_at"], name="insights_notice_updated"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(version__gte=1), name="insights_notice_version")

@@ -3,17 +3,21 @@
 How the figures are counted (shown on the page too): a notice counts once, in the year it was published (BT-05);
 change notices (BT-758) are not counted again; its value and whether the value counts are kept on the notice by the
 import (notice_rules.py): awarded value, else estimated, NOK only, one value per procedure.
-The analysis is one grouped query over (year, kind, buyer type) and one over the winners.
+The analysis is one grouped query over (year, kind, buyer type) and one over the winners, cached until the notices
+change (`cached_market_analysis`: notices change only through the import, which stamps `updated_at`).
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import translation
 
 from marketplace.insights.models import BuyerKind, Notice, NoticeAward, NoticeKind
 
@@ -100,6 +104,35 @@ class MarketAnalysis:
     by_year: list[dict[str, Any]] = field(default_factory=list)
     by_buyer_kind: list[dict[str, Any]] = field(default_factory=list)
     by_supplier: list[dict[str, Any]] = field(default_factory=list)
+
+
+CACHE_SECONDS = 3600
+GENERATION_KEY = "insights:notices:generation"
+
+
+def notices_changed() -> None:
+    """Called by the import once its notices are committed: every cached analysis is stale."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def notices_version() -> str:
+    """Changes whenever the analysis can: a notice added (a new primary key) or replaced by a newer version (the
+    import stamps updated_at, and bumps the generation when it stores anything). Two index lookups, not a scan (so no count: notices are never deleted by the app)."""
+    top = Notice.objects.aggregate(top=Max("pk"))["top"]
+    changed = Notice.objects.aggregate(changed=Max("updated_at"))["changed"]
+    generation = cache.get(GENERATION_KEY) or ""
+    return f"{generation}-{top or 0}-{changed.isoformat() if changed else ''}"
+
+
+def cached_market_analysis(*, relevant_only: bool = True) -> MarketAnalysis:
+    """market_analysis(), shared between requests until the notices change. The key holds the language, since the
+    buyer types are translated labels."""
+    key = f"insights:notices:analysis:{relevant_only}:{translation.get_language()}:{notices_version()}"
+    analysis = cache.get(key)
+    if analysis is None:
+        analysis = market_analysis(relevant_only=relevant_only)
+        cache.set(key, analysis, CACHE_SECONDS)
+    return analysis
 
 
 def market_analysis(*, relevant_only: bool = True, since: int = SINCE_YEAR, top: int = 15) -> MarketAnalysis:

@@ -8,10 +8,11 @@ Value = the awarded contract value. Time from need to contract = whole days from
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -66,24 +67,38 @@ class DaysBetween(Func):
 
 
 CACHE_SECONDS = 300
+VERSION_WINDOW = 5000
 
 
-def statistics_version() -> str:
-    """Changes whenever the figures can: every service write appends an audit event, and bulk loads add rows.
-    Each part is the highest primary key of a table (an index lookup, not a scan)."""
+def statistics_version(*, every_change: bool = False) -> str:
+    """Changes whenever the call-off figures can: the call-off services write an audit event about a call-off (or its
+    offers, awards, complaints) with every change, and bulk loads add rows. Each part is an index lookup, not a
+    scan. Changes elsewhere (an organisation renamed, a meeting registration) no longer make every visitor after
+    them wait for the figures again; names then follow within CACHE_SECONDS. `every_change=True` (the goals page,
+    which also reads FinOps, cyber, privacy and the catalogue) follows every audit event instead."""
     from marketplace.core.models import AuditEvent
 
-    parts = [
-        model.objects.aggregate(top=Max("pk"))["top"] or 0
-        for model in (AuditEvent, CallOff, Award, Offer, Complaint)
+    top = AuditEvent.objects.aggregate(top=Max("pk"))["top"] or 0
+    part: object = top
+    if not every_change:
+        # the latest call-off event among the last VERSION_WINDOW events (a bounded range of the primary key, also
+        # after a large notice import); with none there, every event counts, as before
+        recent = AuditEvent.objects.filter(
+            pk__gt=top - VERSION_WINDOW, target_type__startswith="calloffs."
+        ).aggregate(top=Max("pk"))["top"]
+        part = recent if recent is not None else f"all{top}"
+    parts = [part]
+    parts += [
+        model.objects.aggregate(top=Max("pk"))["top"] or 0 for model in (CallOff, Award, Offer, Complaint)
     ]
     return "-".join(str(part) for part in parts)
 
 
-def cached(name: str, compute: Callable[[], T]) -> T:
+def cached(name: str, compute: Callable[[], T], *, every_change: bool = False) -> T:
     """`compute()`'s result, shared between requests until the data changes (or CACHE_SECONDS pass). The key holds
     the language, since labels are translated."""
-    key = f"insights:statistics:{name}:{translation.get_language()}:{statistics_version()}"
+    version = statistics_version(every_change=every_change)
+    key = f"insights:statistics:{name}:{translation.get_language()}:{version}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -150,6 +165,8 @@ class CallOffGroup:
     complaints: int = 0
     median_days: Decimal | None = None
     is_suppressed: bool = False
+    # {whole days to contract: signed call-offs}; totals add these up instead of scanning the call-offs again
+    histogram: dict[int, int] = field(default_factory=dict)
 
     @property
     def suppliers(self) -> int:
@@ -186,6 +203,14 @@ def suppress_small_cells(groups: Sequence[CallOffGroup]) -> None:
     shown = sorted((group for group in groups if not group.is_suppressed), key=lambda group: group.calloffs)
     if len(hidden) == 1 and shown:
         shown[0].is_suppressed = True
+
+
+def suppressed_copy(groups: Sequence[CallOffGroup]) -> list[CallOffGroup]:
+    """The public view of MPS staff's groups: copies with the small-cell rule applied (the input is left as is, so
+    one computation – cached – serves both pages)."""
+    copies = [dataclasses.replace(group, is_suppressed=False) for group in groups]
+    suppress_small_cells(copies)
+    return copies
 
 
 def calloff_groups(dimension: str, *, public: bool) -> list[CallOffGroup]:
@@ -249,6 +274,7 @@ def calloff_groups(dimension: str, *, public: bool) -> list[CallOffGroup]:
         histograms[_key(row)][row["days"]] = histograms[_key(row)].get(row["days"], 0) + row["n"]
     for key, histogram in histograms.items():
         if key in groups:
+            groups[key].histogram = histogram
             groups[key].median_days = stats.median_from_histogram(histogram)
     ordered = sorted(
         groups.values(),
@@ -269,23 +295,22 @@ class Totals:
     complained_calloffs: int
 
 
-def calloff_totals() -> Totals:
-    base = counted_calloffs()
-    figures = base.aggregate(n=Count("id"), awarded=Count("award"), value=Sum("award__value_amount"))
-    histogram = {
-        row["days"]: row["n"]
-        for row in base.filter(contract_signed_at__isnull=False)
-        .values(days=DaysBetween("contract_signed_at", "created_at"))
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-    complaints = Complaint.objects.filter(calloff__in=base).aggregate(
+def calloff_totals(framework_groups: Sequence[CallOffGroup] | None = None) -> Totals:
+    """The totals, added up from the per-framework groups (every counted call-off has exactly one framework), so a
+    page that has them – cached – scans the call-offs no second time. Only the complained call-offs are counted
+    here."""
+    if framework_groups is None:
+        framework_groups = calloff_groups("framework", public=False)
+    histogram: Counter[int] = Counter()
+    for group in framework_groups:
+        histogram.update(group.histogram)
+    complaints = Complaint.objects.filter(calloff__in=counted_calloffs()).aggregate(
         n=Count("id"), calloffs=Count("calloff", distinct=True)
     )
     return Totals(
-        calloffs=figures["n"],
-        awarded=figures["awarded"],
-        awarded_value_amount=stats.to_decimal(figures["value"]),
+        calloffs=sum(group.calloffs for group in framework_groups),
+        awarded=sum(group.awarded for group in framework_groups),
+        awarded_value_amount=sum((group.awarded_value_amount for group in framework_groups), Decimal(0)),
         median_days=stats.median_from_histogram(histogram),
         complaints=complaints["n"],
         complained_calloffs=complaints["calloffs"],
@@ -304,15 +329,24 @@ class Concentration:
     is_suppressed: bool = False
 
 
-def supplier_concentration(*, public: bool) -> list[Concentration]:
-    """Market shares by awarded value and HHI per framework. The public page hides frameworks with fewer than
-    3 awards or 3 suppliers and never shows the per-supplier shares."""
-    rows = (
+def concentration_rows() -> list[dict[str, Any]]:
+    """Awarded value and awards per (framework, supplier): what both views of the concentration are made of."""
+    return list(
         Award.objects.filter(calloff__in=counted_calloffs())
         .values("calloff__framework_id", "calloff__framework__name", "supplier__name")
         .annotate(value=Sum("value_amount"), n=Count("id"))
         .order_by()
     )
+
+
+def supplier_concentration(
+    *, public: bool, rows: Sequence[dict[str, Any]] | None = None
+) -> list[Concentration]:
+    """Market shares by awarded value and HHI per framework. The public page hides frameworks with fewer than
+    3 awards or 3 suppliers and never shows the per-supplier shares. `rows`: concentration_rows(), when the caller
+    has them (cached)."""
+    if rows is None:
+        rows = concentration_rows()
     values: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(dict)
     counts: dict[tuple[int, str], int] = defaultdict(int)
     for row in rows:

@@ -1,4 +1,5 @@
-"""Skyforum writes: ask, answer, accept an answer (the asker or MPS staff), and moderation by MPS staff (hide or
+"""Skyforum writes: ask, edit or delete a question (the asker while the thread is open – delete only while
+unanswered – or MPS staff), answer, accept an answer (the asker or MPS staff), and moderation by MPS staff (hide or
 restore a question or an answer with a reason, lock or unlock a thread). Text is rendered and cleaned by
 `knowledge_rules.forum_render` when it is written."""
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Organisation
-from marketplace.accounts.permissions import active_organisation
+from marketplace.accounts.permissions import active_organisation, is_mps_staff
 from marketplace.core.audit import audit_record
 from marketplace.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from marketplace.insights import knowledge_rules as rules
@@ -20,6 +21,8 @@ from marketplace.insights.models import ForumAnswer, ForumQuestion
 from marketplace.insights.permissions import (
     can_accept_answer,
     can_answer_question,
+    can_delete_question,
+    can_edit_question,
     can_moderate_forum,
     can_use_forum,
 )
@@ -39,15 +42,19 @@ def _check_text(body: str, errors: list[dict[str, str]]) -> str:
     return rules.forum_render(body)
 
 
+def _check_title(title: str, errors: list[dict[str, str]]) -> None:
+    if not title.strip():
+        errors.append({"field": "title", "message": _("Skriv en tittel.")})
+    elif len(title.strip()) > 200:
+        errors.append({"field": "title", "message": _("Tittelen kan ha høyst 200 tegn.")})
+
+
 @transaction.atomic
 def question_ask(*, actor: Any, title: str, body: str, now: dt.datetime | None = None) -> ForumQuestion:
     if not can_use_forum(actor):
         raise _forum_denied()
     errors: list[dict[str, str]] = []
-    if not title.strip():
-        errors.append({"field": "title", "message": _("Skriv en tittel.")})
-    elif len(title.strip()) > 200:
-        errors.append({"field": "title", "message": _("Tittelen kan ha høyst 200 tegn.")})
+    _check_title(title, errors)
     body_html = _check_text(body, errors)
     if errors:
         raise ValidationFailed(_("Spørsmålet er ikke lagret."), errors=errors)
@@ -67,6 +74,63 @@ def question_ask(*, actor: Any, title: str, body: str, now: dt.datetime | None =
         data={"title": question.title}, now=now,
     )  # fmt: skip
     return question
+
+
+@transaction.atomic
+def question_edit(
+    *, actor: Any, question: ForumQuestion, title: str, body: str, now: dt.datetime | None = None
+) -> ForumQuestion:
+    """The asker (open thread) or MPS staff change the title and text; the page shows when it was changed."""
+    question = ForumQuestion.objects.select_for_update().get(pk=question.pk)
+    if not can_edit_question(actor, question):
+        raise PermissionDenied(
+            _("Bare den som spurte, eller MPS, kan endre spørsmålet, og bare i en åpen tråd.")
+        )
+    errors: list[dict[str, str]] = []
+    _check_title(title, errors)
+    body_html = _check_text(body, errors)
+    if errors:
+        raise ValidationFailed(_("Endringene er ikke lagret."), errors=errors)
+    new_title, new_body = " ".join(title.split()), body.strip()
+    if (new_title, new_body) == (question.title, question.body):
+        return question
+    now = now or timezone.now()
+    data: dict[str, Any] = {
+        "title": [question.title, new_title] if new_title != question.title else None,
+        "body_changed": new_body != question.body,
+    }
+    question.title, question.body, question.body_html, question.edited_at = (
+        new_title,
+        new_body,
+        body_html,
+        now,
+    )
+    question.save(update_fields=["title", "body", "body_html", "edited_at"])
+    audit_record(
+        actor=actor, verb="insights.forum_edit", target=question, organisation=question.organisation,
+        data=data, now=now,
+    )  # fmt: skip
+    return question
+
+
+@transaction.atomic
+def question_delete(*, actor: Any, question: ForumQuestion, reason: str = "") -> None:
+    """Delete a thread with its answers: the asker while nobody has answered, MPS staff with a reason."""
+    question = ForumQuestion.objects.select_for_update().get(pk=question.pk)
+    answers = question.answers.count()
+    if not can_delete_question(actor, question, answers=answers):
+        if can_edit_question(actor, question):
+            raise Conflict(
+                _("Spørsmålet er besvart og kan ikke slettes. Du kan endre det, eller be MPS skjule det.")
+            )
+        raise PermissionDenied(_("Bare den som spurte, eller MPS, kan slette spørsmålet."))
+    staff = is_mps_staff(actor) and question.author_id != actor.pk
+    reason = _reason(reason) if staff else " ".join((reason or "").split())[:500]
+    audit_record(
+        actor=actor, verb="insights.forum_delete", target=question, organisation=question.organisation,
+        data={"title": question.title, "author": question.author_id, "answers": answers, "reason": reason},
+    )  # fmt: skip
+    question.delete()
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ from marketplace.insights.models import BuyerKind, Notice, NoticeAward, NoticeKi
 from marketplace.insights.notice_rules import notice_value
 from marketplace.insights.permissions import can_import_notices
 from marketplace.insights.relevance import relevance
+from marketplace.insights.selectors.notices import notices_changed
 
 MAX_FILES = 5000
 
@@ -309,6 +310,9 @@ def notices_import(
             actor=actor, parsed=parsed, source_file=os.path.basename(name), source_sha256=digest, now=now
         )
         getattr(summary, outcome).append(notice.notice_id)
+    if summary.imported or summary.updated:
+        # the cached market analysis is stale now (also when the import ran with a fixed `now`)
+        transaction.on_commit(notices_changed)
     return summary
 
 

@@ -204,3 +204,15 @@ def test_too_many_files_store_nothing(monkeypatch):
         notices_import(actor=None, files=files, now=NOW)
     assert caught.value.message == "Høyst 1 filer per import; ingenting er lagret."
     assert Notice.objects.count() == 0
+
+
+def test_the_cached_analysis_follows_every_import(django_capture_on_commit_callbacks):
+    from marketplace.insights.selectors.notices import cached_market_analysis
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notices_import(actor=None, files=[("v1.xml", notice_xml(_spec()))], now=NOW)
+    assert cached_market_analysis(relevant_only=False).total_value == Decimal("11500000")  # the awarded value
+    newer = _spec(version=2, winners=[Winner("921693230", "Vestland fylkeskommune", Decimal("9000000"))])
+    with django_capture_on_commit_callbacks(execute=True):
+        notices_import(actor=None, files=[("v2.xml", notice_xml(newer))], now=NOW)  # same clock, same pk
+    assert cached_market_analysis(relevant_only=False).total_value == Decimal("9000000")

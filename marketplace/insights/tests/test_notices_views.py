@@ -270,3 +270,22 @@ def test_upload_refuses_a_non_xml_file(clients):
     assert response.status_code == 200
     assert "data.csv er ikke en XML-fil." in response.content.decode()
     assert Notice.objects.count() == 0
+
+
+def test_the_list_counts_up_to_the_cap_and_says_so(notices, client):
+    from marketplace.insights.selectors.notices import NoticeFilters
+    from marketplace.insights.selectors.notices import notice_list as notice_list_selector
+    from marketplace.insights.views.notices import COUNT_CAP, CappedPaginator
+
+    class SmallCap(CappedPaginator):
+        cap = 3
+
+    relevant = notice_list_selector(NoticeFilters())
+    capped = SmallCap(relevant, 2)
+    assert (capped.count, capped.is_capped, capped.num_pages) == (3, True, 2)
+    assert [n.notice_id for n in capped.page(2).object_list] == ["b"]  # the third newest
+    exact = SmallCap(notice_list_selector(NoticeFilters(query="oslo")), 2)
+    assert (exact.count, exact.is_capped) == (1, False)
+    assert COUNT_CAP == 1000
+    text = client.get(reverse("insights:notice_list")).content.decode()
+    assert "5 kunngjøringer." in text  # under the cap: the exact count

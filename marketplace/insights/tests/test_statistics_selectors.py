@@ -167,3 +167,21 @@ def test_query_count_does_not_grow_with_rows(data):
     with CaptureQueriesContext(connection) as queries:
         selectors.calloff_groups("framework", public=True)
     assert len(queries) == 4
+
+
+def test_the_version_follows_call_off_events_not_every_event(data):
+    from django.db import transaction
+
+    from marketplace.core.audit import audit_record
+
+    calloff = data.calloffs["K1"]
+    with transaction.atomic():
+        audit_record(actor=None, verb="calloffs.published", target=calloff)
+    before, before_all = selectors.statistics_version(), selectors.statistics_version(every_change=True)
+    with transaction.atomic():
+        audit_record(actor=None, verb="accounts.renamed", target=calloff.buyer)
+    assert selectors.statistics_version() == before  # the call-off figures stay cached
+    assert selectors.statistics_version(every_change=True) != before_all  # the goals page follows everything
+    with transaction.atomic():
+        event = audit_record(actor=None, verb="calloffs.cancelled", target=calloff)
+    assert selectors.statistics_version().split("-")[0] == str(event.pk)

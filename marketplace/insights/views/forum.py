@@ -1,5 +1,6 @@
 """Skyforum pages (/innsikt/skyforum/): for users acting for a public body and MPS staff (suppliers and anonymous
-users: 403 / log-in). Asking and answering; accepting an answer (asker or MPS staff); moderation (MPS staff)."""
+users: 403 / log-in). Asking, editing and deleting a question (asker or MPS staff) and answering; accepting an
+answer (asker or MPS staff); moderation (MPS staff)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.core import exceptions
-from marketplace.insights.forms.knowledge import AnswerForm, ModerateForm, QuestionForm
+from marketplace.insights.forms.knowledge import AnswerForm, ModerateForm, QuestionForm, ReasonForm
 from marketplace.insights.models import ForumAnswer, ForumQuestion
 from marketplace.insights.permissions import (
     can_accept_answer,
     can_answer_question,
+    can_delete_question,
+    can_edit_question,
     can_moderate_forum,
     can_use_forum,
 )
@@ -95,8 +98,59 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_answer": can_answer_question(request.user, question),
         "can_accept": can_accept_answer(request.user, question),
         "can_moderate": can_moderate_forum(request.user),
+        "can_edit": can_edit_question(request.user, question),
+        "can_delete": can_delete_question(request.user, question, answers=question.answers.count()),
+        "delete_needs_reason": can_moderate_forum(request.user) and question.author_id != request.user.pk,
     }
     return render(request, "insights/forum/detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_forum(request)
+    question = selectors.question_get_visible_to(request.user, pk)
+    if not can_edit_question(request.user, question):
+        raise PermissionDenied(
+            _("Bare den som spurte, eller MPS, kan endre spørsmålet, og bare i en åpen tråd.")
+        )
+    status = 200
+    if request.method == "POST":
+        form = QuestionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.question_edit(
+                    actor=request.user, question=question, title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                )  # fmt: skip
+            except exceptions.PermissionDenied as exc:
+                raise PermissionDenied(exc.message) from None
+            except exceptions.ApplicationError as exc:
+                form.service_errors(exc.errors, exc.message)
+            else:
+                messages.success(request, _("Endringene er lagret."))
+                return redirect("insights:forum_question", pk=question.pk)
+        status = 422
+    else:
+        form = QuestionForm(initial={"title": question.title, "body": question.body})
+    context = {"question": question, "form": form, "error_items": form.error_items()}
+    return render(request, "insights/forum/edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_forum(request)
+    question = selectors.question_get_visible_to(request.user, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else request.POST.get("reason", "")
+    try:
+        services.question_delete(actor=request.user, question=question, reason=reason)
+    except exceptions.ApplicationError as exc:
+        report(request, exc)
+        return redirect("insights:forum_question", pk=question.pk)
+    messages.success(request, _("Spørsmålet «%(title)s» er slettet.") % {"title": question.title})
+    return redirect("insights:forum")
 
 
 @login_required

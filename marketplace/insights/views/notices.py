@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -29,8 +30,26 @@ from marketplace.insights.ocds import notice_release, notices_release_package
 from marketplace.insights.permissions import can_import_notices
 from marketplace.insights.selectors import notices as selectors
 from marketplace.insights.services.notices import notices_import as notices_import_service
+from marketplace.insights.views.statistics import chart_spec
 
 PAGE_SIZE = 50
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP matches (a search for a common word then stops scanning early); beyond that the page
+    says "more than 1 000" and asks for a narrower search."""
+
+    cap = COUNT_CAP
+    is_capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by()[: self.cap + 1].count()  # type: ignore[attr-defined]
+        self.is_capped = found > self.cap
+        return min(found, self.cap)
+
+
 MNOK = Decimal(1_000_000)
 
 
@@ -44,7 +63,7 @@ class Analysis:
     def __init__(self, request: HttpRequest) -> None:
         self.request = request
         self.relevant_only = request.GET.get("alle") != "1"
-        self.data = selectors.market_analysis(relevant_only=self.relevant_only)
+        self.data = selectors.cached_market_analysis(relevant_only=self.relevant_only)
 
     def table(self, name: str) -> ChartTable:
         builders = {
@@ -76,7 +95,8 @@ class Analysis:
                 Column("value_amount", _("Verdi (NOK)"), is_money=True),
             ],
             rows=rows,
-            spec=horizontal_bars(
+            spec=chart_spec(
+                horizontal_bars,
                 rows,
                 category_field="year",
                 category_title=_("År"),
@@ -102,7 +122,8 @@ class Analysis:
                 Column("value_amount", _("Verdi (NOK)"), is_money=True),
             ],
             rows=rows,
-            spec=horizontal_bars(
+            spec=chart_spec(
+                horizontal_bars,
                 rows,
                 category_field="buyer_kind",
                 category_title=_("Oppdragsgivertype"),
@@ -129,7 +150,8 @@ class Analysis:
                 Column("value_amount", _("Tildelt verdi (NOK)"), is_money=True),
             ],
             rows=rows,
-            spec=horizontal_bars(
+            spec=chart_spec(
+                horizontal_bars,
                 rows,
                 category_field="supplier",
                 category_title=_("Leverandør"),
@@ -165,7 +187,7 @@ def notices_analysis(request: HttpRequest) -> HttpResponse:
 def notice_list(request: HttpRequest) -> HttpResponse:
     form = NoticeFilterForm(request.GET or None)
     filters = form.filters()
-    page = Paginator(selectors.notice_list(filters), PAGE_SIZE).get_page(request.GET.get("side"))
+    page = CappedPaginator(selectors.notice_list(filters), PAGE_SIZE).get_page(request.GET.get("side"))
     query = request.GET.copy()
     query.pop("side", None)
     return render(

@@ -57,6 +57,9 @@ def _spec(
     return spec
 
 
+chart_spec = _spec  # for the other insights pages (notices)
+
+
 def _percent_text(value: Any) -> str:
     return "" if value is None else f"{value} %".replace(".", ",")
 
@@ -65,10 +68,20 @@ def _days_text(value: Any) -> str:
     return "" if value is None else str(value).replace(".", ",")
 
 
+def _groups(dimension: str) -> list[selectors.CallOffGroup]:
+    """MPS staff's figures per group, computed once per data version for both pages (and the totals)."""
+    return selectors.cached(f"groups:{dimension}", lambda: selectors.calloff_groups(dimension, public=False))
+
+
+def _concentration(public: bool) -> list[selectors.Concentration]:
+    rows = selectors.cached("concentration_rows", selectors.concentration_rows)
+    return selectors.supplier_concentration(public=public, rows=rows)
+
+
 def calloffs_table(request: HttpRequest, dimension: str, *, public: bool) -> ChartTable:
-    groups = selectors.cached(
-        f"groups:{dimension}:{public}", lambda: selectors.calloff_groups(dimension, public=public)
-    )
+    groups = _groups(dimension)
+    if public:
+        groups = selectors.suppressed_copy(groups)
     hidden = _("skjult")
     rows = []
     for group in groups:
@@ -159,9 +172,7 @@ def concentration_table(request: HttpRequest, *, public: bool) -> ChartTable:
             "hhi": item.hhi,
             "band": str(BANDS[item.band]) if item.band else "",
         }
-        for item in selectors.cached(
-            f"concentration:{public}", lambda: selectors.supplier_concentration(public=public)
-        )
+        for item in _concentration(public)
     ]
     return ChartTable(
         name="concentration",
@@ -207,9 +218,7 @@ def shares_table(request: HttpRequest) -> ChartTable:
             "value_amount": share.value_amount,
             "share_percent": share.share_percent,
         }
-        for item in selectors.cached(
-            "concentration:False", lambda: selectors.supplier_concentration(public=False)
-        )
+        for item in _concentration(False)
         for share in item.shares
     ]
     return ChartTable(
@@ -319,7 +328,7 @@ def _dimension_links(request: HttpRequest, allowed: tuple[str, ...], current: st
 
 
 def _totals(request: HttpRequest) -> dict[str, Any]:
-    totals = selectors.cached("totals", selectors.calloff_totals)
+    totals = selectors.cached("totals", lambda: selectors.calloff_totals(_groups("framework")))
     mnok = (totals.awarded_value_amount / Decimal(1_000_000)).quantize(Decimal("0.1"))
     return {"totals": totals, "totals_mnok": number_format(mnok, 1, use_l10n=True, force_grouping=True)}
 
@@ -368,5 +377,7 @@ def full(request: HttpRequest) -> HttpResponse:
 def goals(request: HttpRequest) -> HttpResponse:
     """Public: progress against MPS's six business goals."""
     return render(
-        request, "insights/statistics/goals.html", {"goals": selectors.cached("goals", goals_progress)}
+        request,
+        "insights/statistics/goals.html",
+        {"goals": selectors.cached("goals", goals_progress, every_change=True)},
     )
