@@ -327,6 +327,17 @@ _TEXTS: dict[str, tuple[Promise, Promise, Promise]] = {
         _("Brukere og resolvere som bare har IPv6 må kunne slå opp domenet."),
         _("Gi minst to av navnetjenerne IPv6-adresser (AAAA-poster) og sjekk at de svarer over IPv6."),
     ),
+    "dns.ns_reach": (
+        _("Navnetjenerne svarer over IPv6"),
+        _(
+            "En AAAA-post hjelper ikke hvis navnetjeneren ikke svarer på den adressen. Da kan resolvere som bare "
+            "har IPv6, ikke slå opp domenet."
+        ),
+        _(
+            "Sørg for at navnetjenerne svarer på DNS-spørsmål (UDP port 53) på IPv6-adressene sine, og at minst "
+            "to av dem gjør det. Sjekk brannmur og ruting for IPv6 hos DNS-leverandøren."
+        ),
+    ),
     "dns.web_ipv6": (
         _("Nettstedet kan nås over IPv6"),
         _("En økende andel brukere har IPv6; internet.nl krever at nettsteder kan nås over IPv6."),

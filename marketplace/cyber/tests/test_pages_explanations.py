@@ -40,6 +40,7 @@ BRIEF_CHECK_IDS = [
     "dns.caa",
     "dns.ns_count",
     "dns.ns_ipv6",
+    "dns.ns_reach",
     "dns.web_ipv6",
     "mail.mx",
     "mail.spf",
@@ -65,7 +66,7 @@ EXTRA_CHECK_IDS = (
 
 def test_every_listed_check_has_an_explanation():
     assert sorted(explanations.CHECK_IDS) == sorted(BRIEF_CHECK_IDS + list(EXTRA_CHECK_IDS))
-    assert len(explanations.CHECK_IDS) == 46
+    assert len(explanations.CHECK_IDS) == 47
 
 
 def test_every_web_check_has_an_explanation():
@@ -113,3 +114,9 @@ def test_every_category_has_a_label_and_labels_fall_back_to_the_key():
         assert explanations.level_label("recommended") == "Anbefalt"
     assert explanations.category_label("quantum") == "quantum"
     assert explanations.status_label("odd") == "odd"
+
+
+def test_every_dns_check_has_an_explanation():
+    from marketplace.cyber.checks.dns.evaluate import CHECKS as DNS_CHECKS
+
+    assert set(DNS_CHECKS) <= set(explanations.CHECK_IDS)
