@@ -470,6 +470,41 @@ def test_section_navigation_per_user(client, org):
     assert f'href="{SCANS}"' not in page
 
 
+def test_one_section_navigation_on_every_cyberx_page(client, org):
+    """The threat-intelligence and awareness pages show the same navigation as the score pages (back to the
+    overview), and nobody is offered a page that would refuse them."""
+    officer = member(org, Role.SECURITY_OFFICER)
+    client.force_login(officer)
+    own = [
+        OVERVIEW,
+        ASSETS,
+        SCANS,
+        METHODOLOGY,
+        reverse("cyber:alerts"),
+        reverse("cyber:software"),
+        reverse("cyber:awareness"),
+    ]
+    for path in own[4:]:
+        page = client.get(path).content.decode()
+        assert page.count('aria-label="CyberX-sider"') == 1
+        assert all(f'href="{href}"' in page for href in own)
+        assert f'href="{reverse("cyber:intel_imports")}"' not in page
+    client.force_login(staff())
+    page = client.get(reverse("cyber:intel_imports")).content.decode()
+    shown = [
+        MPS,
+        METHODOLOGY,
+        reverse("cyber:alerts"),
+        reverse("cyber:intel_imports"),
+        reverse("cyber:awareness_mps"),
+    ]
+    assert all(f'href="{href}"' in page for href in shown)
+    for path in shown:
+        assert client.get(path).status_code == 200
+    for hidden in (SCANS, reverse("cyber:software"), reverse("cyber:awareness")):
+        assert f'href="{hidden}"' not in page
+
+
 @pytest.mark.parametrize(
     ("error", "text"),
     [
