@@ -9,7 +9,8 @@ single-label names and private or reserved suffixes (`localhost`, `.local`, `.in
 - `asset_deactivate`: no longer scanned (history keeps its results).
 - `assets_import_csv`: CSV with `name,kind` (header optional; kind `domain` or `host`, empty = domain); every error
   with its line number; nothing is stored when any line is wrong. Names already active are left alone.
-- `assets_discover`: a domain's MX and NS host names become DISCOVERED host assets (`discovered_from` = the domain).
+- `assets_discover`: a domain's MX and NS host names become DISCOVERED host assets (`discovered_from` = the domain);
+  a name that does not exist (NXDOMAIN) or DNS that does not answer is a ValidationFailed, not an empty result.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from django.utils.translation import gettext as _
 from marketplace.core.audit import audit_record
 from marketplace.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from marketplace.cyber.checks.base import ScanContext
+from marketplace.cyber.checks.dns.resolver import NXDOMAIN, lookup, make_resolver
 from marketplace.cyber.models import Asset, AssetKind, AssetSource
 from marketplace.cyber.permissions import can_manage_cyber
-from marketplace.cyber.scanner import idna_name, resolve_records, scan_context_from_settings
+from marketplace.cyber.scanner import idna_name, scan_context_from_settings
 
 __all__ = [
     "PRIVATE_SUFFIXES",
@@ -321,6 +323,22 @@ def assets_import_csv(
     return created
 
 
+def discovery_lookups(name: str, context: ScanContext) -> list[str]:
+    """The MX and NS host names of a domain, in that order. Raises ValidationFailed (Bokmål) when neither lookup
+    got an answer about the name: it does not exist (NXDOMAIN), or DNS timed out or failed."""
+    resolver = make_resolver(context)
+    mx, ns = lookup(resolver, name, "MX"), lookup(resolver, name, "NS")
+    if mx.rcode == NXDOMAIN or ns.rcode == NXDOMAIN:
+        raise ValidationFailed(_("%(name)s finnes ikke i DNS (NXDOMAIN). Sjekk stavemåten.") % {"name": name})
+    if not mx.ok and not ns.ok:
+        raise ValidationFailed(
+            _("DNS-oppslaget for %(name)s feilet (%(rcode)s). Prøv igjen senere.")
+            % {"name": name, "rcode": mx.rcode}
+        )
+    hosts = sorted({rdata.exchange.to_text().rstrip(".").lower() for rdata in (mx.rrset or [])} - {""})
+    return hosts + ns.texts
+
+
 def assets_discover(
     *, actor: Any, asset: Asset, context: ScanContext | None = None, now: dt.datetime | None = None
 ) -> list[Asset]:
@@ -330,14 +348,14 @@ def assets_discover(
         _check(actor, asset.organisation)
     if asset.kind != AssetKind.DOMAIN:
         raise ValidationFailed(_("Bare domener har MX- og NS-oppslag."))
-    records = resolve_records(asset.name, context or scan_context_from_settings())
+    hostnames = discovery_lookups(asset.name, context or scan_context_from_settings())
     names = []
-    for hostname in [*records.get("MX", []), *records.get("NS", [])]:
+    for hostname in hostnames:
         try:
             names.append(normalise_asset_name(hostname))
         except ValueError:
             continue  # a private or odd name in the zone is not something to scan
-    added = []
+    added: list[Asset] = []
     with transaction.atomic():
         for name in dict.fromkeys(names):
             if Asset.objects.filter(organisation=asset.organisation, name=name).exists():
