@@ -62,7 +62,13 @@ PRIVATE_SUFFIXES = (
     "onion",
 )
 MAX_CSV_ROWS = 5000
+MAX_ERRORS_SHOWN = 50  # a file of garbage lists its first 50 errors and how many more there are
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """A name as echoed in an error message: at most `limit` characters (a 100,000-character line stays readable)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def normalise_asset_name(name: str) -> str:
@@ -79,20 +85,21 @@ def normalise_asset_name(name: str) -> str:
     try:
         normalised = idna_name(text)
     except ValueError:
-        raise ValueError(_("«%(name)s» er ikke et gyldig domenenavn.") % {"name": text}) from None
+        raise ValueError(_("«%(name)s» er ikke et gyldig domenenavn.") % {"name": shown(text)}) from None
     labels = normalised.split(".")
     if len(normalised) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise ValueError(_("«%(name)s» er ikke et gyldig domenenavn.") % {"name": text})
+        raise ValueError(_("«%(name)s» er ikke et gyldig domenenavn.") % {"name": shown(text)})
     if len(labels) < 2:
         raise ValueError(
-            _("«%(name)s» er ikke et offentlig domenenavn (mangler toppdomene).") % {"name": text}
+            _("«%(name)s» er ikke et offentlig domenenavn (mangler toppdomene).") % {"name": shown(text)}
         )
     if labels[-1].isdigit():
-        raise ValueError(_("«%(name)s» er ikke et gyldig domenenavn.") % {"name": text})
+        raise ValueError(_("«%(name)s» er ikke et gyldig domenenavn.") % {"name": shown(text)})
     for suffix in PRIVATE_SUFFIXES:
         if normalised == suffix or normalised.endswith("." + suffix):
             raise ValueError(
-                _("«%(name)s» er et internt eller reservert navn og kan ikke skannes.") % {"name": text}
+                _("«%(name)s» er et internt eller reservert navn og kan ikke skannes.")
+                % {"name": shown(text)}
             )
     return normalised
 
@@ -248,10 +255,18 @@ def assets_import_csv(
     reader = csv.reader(io.StringIO(text))
     try:
         lines = list(reader)
-    except csv.Error as exc:
+    except csv.Error:
         raise ValidationFailed(
             _("Filen kunne ikke leses som CSV."),
-            errors=[{"line": str(reader.line_num), "column": "", "message": str(exc)}],
+            errors=[
+                {
+                    "line": str(reader.line_num),
+                    "column": "",
+                    "message": _(
+                        "Linjen kan ikke leses som CSV (for lang, eller feil bruk av anførselstegn)."
+                    ),
+                }
+            ],
         ) from None
     for number, cells in enumerate(lines, start=1):
         cells = [c.strip() for c in cells]
@@ -280,7 +295,7 @@ def assets_import_csv(
                     "line": str(number),
                     "column": "name",
                     "message": _("%(name)s står også på linje %(line)s.")
-                    % {"name": name, "line": seen[name]},
+                    % {"name": shown(name), "line": seen[name]},
                 }
             )
             continue
@@ -297,6 +312,12 @@ def assets_import_csv(
     if not rows and not errors:
         errors.append({"line": "1", "column": "name", "message": _("Filen inneholder ingen ressurser.")})
     if errors:
+        if len(errors) > MAX_ERRORS_SHOWN:
+            more = len(errors) - MAX_ERRORS_SHOWN
+            errors = [
+                *errors[:MAX_ERRORS_SHOWN],
+                {"line": "", "column": "", "message": _("… og %(count)s feil til.") % {"count": more}},
+            ]
         raise ValidationFailed(
             _("Ingenting ble importert. Rett feilene i filen og prøv igjen."), errors=errors
         )
