@@ -103,7 +103,9 @@ def test_alerts_page_content_for_the_officer(as_, nve_data):
     assert reverse("cyber:vulnerability", args=["CVE-2022-37042"]) in row
     assert "Zimbra Collaboration 8.8.15 @ post.nve.no" in row
     assert "01.09.2022" in row  # due date (KEV dueDate)
+    assert "Fristen er passert" in row  # open and past the due date
     assert "Kjent" in row  # ransomware
+    assert "KEV oppgir bare leverandør og produkt, ikke hvilke versjoner som er sårbare" in page
     assert f'action="{reverse("cyber:alert_status", args=[nve_data.pk])}"' in row
     assert 'data-status-count="open">(1)' in page
 
