@@ -314,6 +314,7 @@ def _awareness_context(request: HttpRequest, organisation: Organisation) -> dict
         "organisation": organisation,
         "records": records,
         "totals": awareness_selectors.awareness_totals(organisation),
+        "score": awareness_selectors.awareness_score(organisation, today=timezone.localdate()),
         "imports": awareness_selectors.awareness_imports(organisation)[:10],
         "bars": bars([(f"{r.period:%Y-%m}", r.lessons_sent, r.lessons_completed) for r in records]),
         "chart_width": CHART_WIDTH,
