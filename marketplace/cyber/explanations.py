@@ -535,6 +535,8 @@ _DNS_FAILED = _("DNS-oppslaget for %(name)s feilet (%(rcode)s).")
 _UNRESOLVABLE = _("Navnet kunne ikke slås opp i DNS.")
 _TIMED_OUT = _("Tjenesten svarte ikke i tide.")
 _REFUSED = _("Navnet peker til en privat eller intern adresse, som skanneren ikke kobler til.")
+_TOO_LARGE = _("Svaret hadde større headere enn skanneren tar imot (64 KB).")
+_NOT_HTTP = _("Svaret var ikke gyldig HTTP.")
 _GENERIC = _("Nettverksfeil, tidsavbrudd eller et svar som ikke kunne leses.")
 _ERROR_WHY = _("Kontrollen kunne ikke kjøres: %(reason)s")
 ERROR_FIX = _(
@@ -565,6 +567,10 @@ def error_reason(evidence: dict[str, Any], target: str = "") -> str:
         return str(_TIMED_OUT)
     if kind in _REFUSED_KINDS:
         return str(_REFUSED)
+    if kind == "headers_too_large":
+        return str(_TOO_LARGE)
+    if kind == "garbage":
+        return str(_NOT_HTTP)
     return str(_GENERIC)
 
 

@@ -145,7 +145,9 @@ def test_every_dns_check_has_an_explanation():
             {"error": "target_refused"},
             "Navnet peker til en privat eller intern adresse, som skanneren ikke kobler til.",
         ),
-        ({"error": "garbage"}, "Nettverksfeil, tidsavbrudd eller et svar som ikke kunne leses."),
+        ({"error": "headers_too_large"}, "Svaret hadde større headere enn skanneren tar imot (64 KB)."),
+        ({"error": "garbage"}, "Svaret var ikke gyldig HTTP."),
+        ({"error": "not_tls"}, "Nettverksfeil, tidsavbrudd eller et svar som ikke kunne leses."),
         ({}, "Nettverksfeil, tidsavbrudd eller et svar som ikke kunne leses."),
     ],
 )
