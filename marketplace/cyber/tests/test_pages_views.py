@@ -254,7 +254,8 @@ def test_peer_comparison_is_anonymised(client, org, scan):
     assert (municipality["count"], municipality["median"], municipality["is_shown"]) == (1, None, False)
     page = response.content.decode()
     assert (
-        "Siste poengsum er 71. 33 % av de andre i gruppen «statlig virksomhet» har lavere poengsum." in page
+        "Siste poengsum er 71, og 33 % av de andre i gruppen «statlig virksomhet» har lavere poengsum."
+        in page
     )
     assert "Etat 40" not in page
     assert "Kommune X" not in page
