@@ -8,6 +8,7 @@ Observatory tests and the SSL Labs rating guide (reference cyber-privacy.md §A1
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -327,6 +328,17 @@ _TEXTS: dict[str, tuple[Promise, Promise, Promise]] = {
         _("Brukere og resolvere som bare har IPv6 må kunne slå opp domenet."),
         _("Gi minst to av navnetjenerne IPv6-adresser (AAAA-poster) og sjekk at de svarer over IPv6."),
     ),
+    "dns.ns_reach": (
+        _("Navnetjenerne svarer over IPv6"),
+        _(
+            "En AAAA-post hjelper ikke hvis navnetjeneren ikke svarer på den adressen. Da kan resolvere som bare "
+            "har IPv6, ikke slå opp domenet."
+        ),
+        _(
+            "Sørg for at navnetjenerne svarer på DNS-spørsmål (UDP port 53) på IPv6-adressene sine, og at minst "
+            "to av dem gjør det. Sjekk brannmur og ruting for IPv6 hos DNS-leverandøren."
+        ),
+    ),
     "dns.web_ipv6": (
         _("Nettstedet kan nås over IPv6"),
         _("En økende andel brukere har IPv6; internet.nl krever at nettsteder kan nås over IPv6."),
@@ -511,3 +523,69 @@ def explain(check_id: str) -> Explanation:
 
 def title(check_id: str) -> str:
     return str(explain(check_id).title)
+
+
+# --- results that could not be tested ------------------------------------------------------------------------
+# An ERROR result says nothing about the check itself (the name did not resolve, the host timed out), so its page
+# text says why it could not run and what to look at, instead of the check's own advice.
+
+_NOT_FOUND = _("%(name)s finnes ikke i DNS (NXDOMAIN).")
+_DNS_TIMEOUT = _("DNS-oppslaget for %(name)s fikk ikke svar i tide.")
+_DNS_FAILED = _("DNS-oppslaget for %(name)s feilet (%(rcode)s).")
+_UNRESOLVABLE = _("Navnet kunne ikke slås opp i DNS.")
+_TIMED_OUT = _("Tjenesten svarte ikke i tide.")
+_REFUSED = _("Navnet peker til en privat eller intern adresse, som skanneren ikke kobler til.")
+_TOO_LARGE = _("Svaret hadde større headere enn skanneren tar imot (64 KB).")
+_NOT_HTTP = _("Svaret var ikke gyldig HTTP.")
+_GENERIC = _("Nettverksfeil, tidsavbrudd eller et svar som ikke kunne leses.")
+_ERROR_WHY = _("Kontrollen kunne ikke kjøres: %(reason)s")
+ERROR_FIX = _(
+    "Sjekk at navnet er stavet riktig, finnes i offentlig DNS og svarer fra internett. Kontrollen kjøres igjen "
+    "ved neste skanning. Deaktiver ressursen hvis den ikke lenger er i bruk."
+)
+_UNRESOLVABLE_KINDS = frozenset({"unresolvable", "resolve"})
+_TIMEOUT_KINDS = frozenset({"timeout"})
+_REFUSED_KINDS = frozenset({"refused_target", "target_refused"})
+
+
+def error_reason(evidence: dict[str, Any], target: str = "") -> str:
+    """Why a result could not be tested, for people, from the evidence the families record on ERROR: a DNS
+    `lookup` (rcode), a web/TLS `error` kind, or the scanner's `reason`."""
+    lookup = evidence.get("lookup")
+    if isinstance(lookup, dict):
+        name = str(lookup.get("name") or target)
+        rcode = str(lookup.get("rcode", ""))
+        if rcode == "NXDOMAIN":
+            return str(_NOT_FOUND) % {"name": name}
+        if rcode == "TIMEOUT":
+            return str(_DNS_TIMEOUT) % {"name": name}
+        return str(_DNS_FAILED) % {"name": name, "rcode": rcode or "ERROR"}
+    kind = str(evidence.get("error") or evidence.get("reason") or "")
+    if kind in _UNRESOLVABLE_KINDS:
+        return str(_UNRESOLVABLE)
+    if kind in _TIMEOUT_KINDS:
+        return str(_TIMED_OUT)
+    if kind in _REFUSED_KINDS:
+        return str(_REFUSED)
+    if kind == "headers_too_large":
+        return str(_TOO_LARGE)
+    if kind == "garbage":
+        return str(_NOT_HTTP)
+    return str(_GENERIC)
+
+
+def explain_result(
+    check_id: str, status: str, evidence: dict[str, Any] | None, target: str = ""
+) -> Explanation:
+    """`explain(check_id)`, except that a result that could not be tested (ERROR) explains why and what to check
+    instead of giving the check's own advice."""
+    explanation = explain(check_id)
+    if status != "error":
+        return explanation
+    return Explanation(
+        check_id,
+        explanation.title,
+        str(_ERROR_WHY) % {"reason": error_reason(evidence or {}, target)},
+        ERROR_FIX,
+        explanation.is_known,
+    )

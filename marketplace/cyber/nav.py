@@ -15,6 +15,8 @@ PAGES: list[tuple[str, object]] = [
     ("cyber:alerts", _("Trusselvarsler")),
     ("cyber:software", _("Programvare")),
     ("cyber:awareness", _("Opplæring")),
+    ("cyber:intel_imports", _("KEV og STIX")),
+    ("cyber:awareness_mps", _("Opplæring i alle virksomheter")),
 ]
 
 __all__ = ["PAGES", "_"]

@@ -123,15 +123,40 @@ def idna_name(host: str) -> str:
 # --- settings -------------------------------------------------------------------------------------------------
 
 
+def nameservers_and_port(entries: Any) -> tuple[tuple[str, ...], int]:
+    """MPS_CYBER_NAMESERVERS entries ('192.0.2.53', '192.0.2.53:5353', '[2001:db8::53]:5353', '2001:db8::53') as
+    (addresses, port); the port is the last one given (a resolver set-up uses one port), 53 by default."""
+    addresses: list[str] = []
+    port = 53
+    for entry in entries:
+        text = str(entry).strip()
+        if text.startswith("[") and "]" in text:
+            address, _sep, rest = text[1:].partition("]")
+            if rest.startswith(":") and rest[1:].isdigit():
+                port = int(rest[1:])
+        elif text.count(":") == 1:
+            address, _sep, number = text.partition(":")
+            if number.isdigit():
+                port = int(number)
+        else:
+            address = text
+        if address:
+            addresses.append(address)
+    return tuple(addresses), port
+
+
 def scan_context_from_settings(**overrides: Any) -> ScanContext:
     """The context for real scans: MPS_ALLOW_PRIVATE_TARGETS, MPS_CYBER_TIMEOUT (seconds per connection or
-    query), MPS_CYBER_NAMESERVERS (empty = the system resolver), MPS_CYBER_RESOLVE (host name -> address)."""
+    query), MPS_CYBER_NAMESERVERS (empty = the system resolver; `ip` or `ip:port`), MPS_CYBER_RESOLVE (host name ->
+    address)."""
     from django.conf import settings
 
+    nameservers, dns_port = nameservers_and_port(getattr(settings, "MPS_CYBER_NAMESERVERS", ()) or ())
     values: dict[str, Any] = {
         "allow_private": bool(getattr(settings, "MPS_ALLOW_PRIVATE_TARGETS", False)),
         "timeout": float(getattr(settings, "MPS_CYBER_TIMEOUT", 5.0)),
-        "nameservers": tuple(getattr(settings, "MPS_CYBER_NAMESERVERS", ()) or ()),
+        "nameservers": nameservers,
+        "dns_port": dns_port,
         "address_overrides": {
             str(name).strip().lower(): str(address).strip()
             for name, address in dict(getattr(settings, "MPS_CYBER_RESOLVE", {}) or {}).items()

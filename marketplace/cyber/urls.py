@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("ressurser/ny/", asset_views.asset_add, name="asset_add"),
     path("ressurser/import/", asset_views.asset_import, name="asset_import"),
     path("ressurser/<int:pk>/deaktiver/", asset_views.asset_deactivate, name="asset_deactivate"),
+    path("ressurser/<int:pk>/finn-verter/", asset_views.asset_discover, name="asset_discover"),
     path("skanninger/", scan_views.scan_list, name="scans"),
     path("skanninger/ny/", scan_views.scan_start, name="scan_start"),
     path("skanninger/<int:pk>/", scan_views.scan_detail, name="scan_detail"),

@@ -39,13 +39,14 @@ def normalise_hostname(value: str) -> str:
         text = text.encode("idna").decode("ascii")
     except UnicodeError as error:
         raise forms.ValidationError(
-            _("«%(name)s» er ikke et gyldig domenenavn."), params={"name": value}
+            _("«%(name)s» er ikke et gyldig domenenavn."),
+            params={"name": value if len(value) <= 80 else value[:79] + "…"},
         ) from error
     labels = text.split(".")
     if len(text) > 253 or len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
         raise forms.ValidationError(
             _("«%(name)s» er ikke et gyldig domenenavn. Eksempel: nve.no eller www.nve.no."),
-            params={"name": value},
+            params={"name": value if len(value) <= 80 else value[:79] + "…"},
             code="invalid",
         )
     if labels[-1].isdigit():

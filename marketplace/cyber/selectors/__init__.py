@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -210,10 +211,51 @@ def deductions(scan: Scan, method: Methodology | None = None) -> list[Deduction]
             points_lost=item.points_lost,
             category_impact=round(item.category_impact, 1),
             total_impact=round(item.impact, 1),
-            explanation=explanations.explain(item.check_id),
+            explanation=explanations.explain_result(
+                item.check_id,
+                str(item.status),
+                rows[(item.target, item.check_id)].evidence,
+                item.target,
+            ),
         )
         for item in scoring.deductions(checks, weights)
     ]
+
+
+@dataclass(frozen=True)
+class Unscannable:
+    """A host of a scan on which nothing could be tested: every counting result is ERROR (no DNS name, no answer)."""
+
+    host: str
+    reason: str
+    checks: int  # counting checks that could not run
+
+
+def host_of(target: str) -> str:
+    """'www.nve.no:443' -> 'www.nve.no' (TLS endpoints are targets of their own)."""
+    host, _sep, port = target.rpartition(":")
+    return host if host and port.isdigit() and not host.endswith(":") else target
+
+
+def unscannable_hosts(scan: Scan, results: Iterable[ScanResult] | None = None) -> list[Unscannable]:
+    """The hosts of the scan where every counting result is ERROR, by name, with the first result's reason
+    (`results`: the scan's results when already loaded)."""
+    by_host: dict[str, list[ScanResult]] = {}
+    for result in scan.results.all() if results is None else results:
+        if counts(result):
+            by_host.setdefault(host_of(result.target), []).append(result)
+    found = []
+    for host, results in sorted(by_host.items()):
+        if results and all(result.status == "error" for result in results):
+            first = min(results, key=lambda result: (result.target, result.check_id))
+            found.append(
+                Unscannable(
+                    host,
+                    explanations.error_reason(first.evidence or {}, first.target),
+                    len(results),
+                )
+            )
+    return found
 
 
 # --- history, peers, MPS overview ------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ single-label names and private or reserved suffixes (`localhost`, `.local`, `.in
 - `asset_deactivate`: no longer scanned (history keeps its results).
 - `assets_import_csv`: CSV with `name,kind` (header optional; kind `domain` or `host`, empty = domain); every error
   with its line number; nothing is stored when any line is wrong. Names already active are left alone.
-- `assets_discover`: a domain's MX and NS host names become DISCOVERED host assets (`discovered_from` = the domain).
+- `assets_discover`: a domain's MX and NS host names become DISCOVERED host assets (`discovered_from` = the domain);
+  a name that does not exist (NXDOMAIN) or DNS that does not answer is a ValidationFailed, not an empty result.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from django.utils.translation import gettext as _
 from marketplace.core.audit import audit_record
 from marketplace.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from marketplace.cyber.checks.base import ScanContext
+from marketplace.cyber.checks.dns.resolver import NXDOMAIN, lookup, make_resolver
 from marketplace.cyber.models import Asset, AssetKind, AssetSource
 from marketplace.cyber.permissions import can_manage_cyber
-from marketplace.cyber.scanner import idna_name, resolve_records, scan_context_from_settings
+from marketplace.cyber.scanner import idna_name, scan_context_from_settings
 
 __all__ = [
     "PRIVATE_SUFFIXES",
@@ -60,7 +62,13 @@ PRIVATE_SUFFIXES = (
     "onion",
 )
 MAX_CSV_ROWS = 5000
+MAX_ERRORS_SHOWN = 50  # a file of garbage lists its first 50 errors and how many more there are
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """A name as echoed in an error message: at most `limit` characters (a 100,000-character line stays readable)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def normalise_asset_name(name: str) -> str:
@@ -77,20 +85,21 @@ def normalise_asset_name(name: str) -> str:
     try:
         normalised = idna_name(text)
     except ValueError:
-        raise ValueError(_("«%(name)s» er ikke et gyldig domenenavn.") % {"name": text}) from None
+        raise ValueError(_("«%(name)s» er ikke et gyldig domenenavn.") % {"name": shown(text)}) from None
     labels = normalised.split(".")
     if len(normalised) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise ValueError(_("«%(name)s» er ikke et gyldig domenenavn.") % {"name": text})
+        raise ValueError(_("«%(name)s» er ikke et gyldig domenenavn.") % {"name": shown(text)})
     if len(labels) < 2:
         raise ValueError(
-            _("«%(name)s» er ikke et offentlig domenenavn (mangler toppdomene).") % {"name": text}
+            _("«%(name)s» er ikke et offentlig domenenavn (mangler toppdomene).") % {"name": shown(text)}
         )
     if labels[-1].isdigit():
-        raise ValueError(_("«%(name)s» er ikke et gyldig domenenavn.") % {"name": text})
+        raise ValueError(_("«%(name)s» er ikke et gyldig domenenavn.") % {"name": shown(text)})
     for suffix in PRIVATE_SUFFIXES:
         if normalised == suffix or normalised.endswith("." + suffix):
             raise ValueError(
-                _("«%(name)s» er et internt eller reservert navn og kan ikke skannes.") % {"name": text}
+                _("«%(name)s» er et internt eller reservert navn og kan ikke skannes.")
+                % {"name": shown(text)}
             )
     return normalised
 
@@ -246,10 +255,18 @@ def assets_import_csv(
     reader = csv.reader(io.StringIO(text))
     try:
         lines = list(reader)
-    except csv.Error as exc:
+    except csv.Error:
         raise ValidationFailed(
             _("Filen kunne ikke leses som CSV."),
-            errors=[{"line": str(reader.line_num), "column": "", "message": str(exc)}],
+            errors=[
+                {
+                    "line": str(reader.line_num),
+                    "column": "",
+                    "message": _(
+                        "Linjen kan ikke leses som CSV (for lang, eller feil bruk av anførselstegn)."
+                    ),
+                }
+            ],
         ) from None
     for number, cells in enumerate(lines, start=1):
         cells = [c.strip() for c in cells]
@@ -278,7 +295,7 @@ def assets_import_csv(
                     "line": str(number),
                     "column": "name",
                     "message": _("%(name)s står også på linje %(line)s.")
-                    % {"name": name, "line": seen[name]},
+                    % {"name": shown(name), "line": seen[name]},
                 }
             )
             continue
@@ -295,6 +312,12 @@ def assets_import_csv(
     if not rows and not errors:
         errors.append({"line": "1", "column": "name", "message": _("Filen inneholder ingen ressurser.")})
     if errors:
+        if len(errors) > MAX_ERRORS_SHOWN:
+            more = len(errors) - MAX_ERRORS_SHOWN
+            errors = [
+                *errors[:MAX_ERRORS_SHOWN],
+                {"line": "", "column": "", "message": _("… og %(count)s feil til.") % {"count": more}},
+            ]
         raise ValidationFailed(
             _("Ingenting ble importert. Rett feilene i filen og prøv igjen."), errors=errors
         )
@@ -321,6 +344,22 @@ def assets_import_csv(
     return created
 
 
+def discovery_lookups(name: str, context: ScanContext) -> list[str]:
+    """The MX and NS host names of a domain, in that order. Raises ValidationFailed (Bokmål) when neither lookup
+    got an answer about the name: it does not exist (NXDOMAIN), or DNS timed out or failed."""
+    resolver = make_resolver(context)
+    mx, ns = lookup(resolver, name, "MX"), lookup(resolver, name, "NS")
+    if mx.rcode == NXDOMAIN or ns.rcode == NXDOMAIN:
+        raise ValidationFailed(_("%(name)s finnes ikke i DNS (NXDOMAIN). Sjekk stavemåten.") % {"name": name})
+    if not mx.ok and not ns.ok:
+        raise ValidationFailed(
+            _("DNS-oppslaget for %(name)s feilet (%(rcode)s). Prøv igjen senere.")
+            % {"name": name, "rcode": mx.rcode}
+        )
+    hosts = sorted({rdata.exchange.to_text().rstrip(".").lower() for rdata in (mx.rrset or [])} - {""})
+    return hosts + ns.texts
+
+
 def assets_discover(
     *, actor: Any, asset: Asset, context: ScanContext | None = None, now: dt.datetime | None = None
 ) -> list[Asset]:
@@ -330,14 +369,14 @@ def assets_discover(
         _check(actor, asset.organisation)
     if asset.kind != AssetKind.DOMAIN:
         raise ValidationFailed(_("Bare domener har MX- og NS-oppslag."))
-    records = resolve_records(asset.name, context or scan_context_from_settings())
+    hostnames = discovery_lookups(asset.name, context or scan_context_from_settings())
     names = []
-    for hostname in [*records.get("MX", []), *records.get("NS", [])]:
+    for hostname in hostnames:
         try:
             names.append(normalise_asset_name(hostname))
         except ValueError:
             continue  # a private or odd name in the zone is not something to scan
-    added = []
+    added: list[Asset] = []
     with transaction.atomic():
         for name in dict.fromkeys(names):
             if Asset.objects.filter(organisation=asset.organisation, name=name).exists():

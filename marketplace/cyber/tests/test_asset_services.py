@@ -316,3 +316,29 @@ def test_discover_needs_a_domain_and_permission(buyer_org, officer, other_buyer_
     with pytest.raises(PermissionDenied):
         assets_discover(actor=acting(other_buyer_org, Role.SECURITY_OFFICER), asset=domain, context=context)
     assert Asset.objects.count() == 2
+
+
+def test_import_of_a_huge_garbage_file_names_50_errors_and_the_rest_in_one_line(buyer_org, officer):
+    lines = ["name,kind", "a" * 100_000 + ".no,domain", *[f"10.0.0.{i % 250},host" for i in range(120)]]
+    with pytest.raises(ValidationFailed) as caught:
+        assets_import_csv(actor=officer, organisation=buyer_org, file="\n".join(lines).encode())
+    errors = caught.value.errors
+    assert len(errors) == 51
+    assert errors[0] == {
+        "line": "2",
+        "column": "name",
+        "message": "«" + "a" * 79 + "…» er ikke et gyldig domenenavn.",
+    }
+    assert errors[-1] == {"line": "", "column": "", "message": "… og 71 feil til."}
+    assert Asset.objects.count() == 0
+
+
+def test_import_of_a_line_csv_cannot_read_is_a_line_error(buyer_org, officer):
+    text = "name,kind\n" + '"' + "a" * 200_000 + '",domain\n'
+    with pytest.raises(ValidationFailed) as caught:
+        assets_import_csv(actor=officer, organisation=buyer_org, file=text.encode())
+    assert caught.value.message == "Filen kunne ikke leses som CSV."
+    assert caught.value.errors[0]["message"] == (
+        "Linjen kan ikke leses som CSV (for lang, eller feil bruk av anførselstegn)."
+    )
+    assert Asset.objects.count() == 0

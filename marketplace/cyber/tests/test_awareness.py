@@ -218,3 +218,17 @@ def test_chart_bars():
         "m24",
         "m27",
     ]
+
+
+def test_pilot_organisations_are_the_pilots_with_valid_organisation_numbers():
+    """The 17 names of ../shared/data/mps/awareness_pilot.csv (copied to data/demo/), each with an organisation
+    number that passes the mod-11 check; about 11,000 users as facts.md says."""
+    from stdnum.no import orgnr
+
+    rows = demo_intel.pilot_rows()
+    assert [row["organisation"] for row in rows] == list(demo_intel.PILOT_ORGNR)
+    assert len(rows) == 17
+    assert sum(int(row["users"]) for row in rows) == 11173
+    assert {row["kind"] for row in rows} == {"state", "municipality"}
+    assert [number for number in demo_intel.PILOT_ORGNR.values() if not orgnr.is_valid(number)] == []
+    assert len(set(demo_intel.PILOT_ORGNR.values())) == 17

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -103,7 +104,9 @@ def test_alerts_page_content_for_the_officer(as_, nve_data):
     assert reverse("cyber:vulnerability", args=["CVE-2022-37042"]) in row
     assert "Zimbra Collaboration 8.8.15 @ post.nve.no" in row
     assert "01.09.2022" in row  # due date (KEV dueDate)
+    assert "Fristen er passert" in row  # open and past the due date
     assert "Kjent" in row  # ransomware
+    assert "KEV oppgir bare leverandør og produkt, ikke hvilke versjoner som er sårbare" in page
     assert f'action="{reverse("cyber:alert_status", args=[nve_data.pk])}"' in row
     assert 'data-status-count="open">(1)' in page
 
@@ -348,6 +351,17 @@ def test_awareness_page_content(as_, nve_data):
     ]
     assert "<svg" in page
     assert " style=" not in page  # CSP: no inline styles
+    # the figures are from 2024: older than the score's 12-month window
+    assert (
+        "Ingen leksjoner er sendt de siste 12 månedene, så opplæring teller ikke i Cyber Risk Score nå."
+        in page
+    )
+
+
+def test_awareness_page_says_what_counts_in_the_score(as_, nve_data):
+    with time_machine.travel(dt.datetime(2024, 5, 2, 12, 0, tzinfo=dt.UTC)):
+        page = as_("officer").get(reverse("cyber:awareness")).content.decode()
+    assert "I Cyber Risk Score teller fullføringsgraden de siste 12 månedene: 70 %." in page
 
 
 @pytest.mark.parametrize(("who", "expected"), [("anonymous", "login"), ("buyer", 403), ("staff", 302)])

@@ -40,6 +40,7 @@ BRIEF_CHECK_IDS = [
     "dns.caa",
     "dns.ns_count",
     "dns.ns_ipv6",
+    "dns.ns_reach",
     "dns.web_ipv6",
     "mail.mx",
     "mail.spf",
@@ -65,7 +66,7 @@ EXTRA_CHECK_IDS = (
 
 def test_every_listed_check_has_an_explanation():
     assert sorted(explanations.CHECK_IDS) == sorted(BRIEF_CHECK_IDS + list(EXTRA_CHECK_IDS))
-    assert len(explanations.CHECK_IDS) == 46
+    assert len(explanations.CHECK_IDS) == 47
 
 
 def test_every_web_check_has_an_explanation():
@@ -113,3 +114,52 @@ def test_every_category_has_a_label_and_labels_fall_back_to_the_key():
         assert explanations.level_label("recommended") == "Anbefalt"
     assert explanations.category_label("quantum") == "quantum"
     assert explanations.status_label("odd") == "odd"
+
+
+def test_every_dns_check_has_an_explanation():
+    from marketplace.cyber.checks.dns.evaluate import CHECKS as DNS_CHECKS
+
+    assert set(DNS_CHECKS) <= set(explanations.CHECK_IDS)
+
+
+@pytest.mark.parametrize(
+    ("evidence", "reason"),
+    [
+        (
+            {"lookup": {"name": "x.no", "type": "A", "rcode": "NXDOMAIN"}},
+            "x.no finnes ikke i DNS (NXDOMAIN).",
+        ),
+        (
+            {"lookup": {"name": "x.no", "type": "A", "rcode": "TIMEOUT"}},
+            "DNS-oppslaget for x.no fikk ikke svar i tide.",
+        ),
+        (
+            {"lookup": {"name": "x.no", "type": "NS", "rcode": "SERVFAIL"}},
+            "DNS-oppslaget for x.no feilet (SERVFAIL).",
+        ),
+        ({"error": "unresolvable", "detail": "[Errno -2]"}, "Navnet kunne ikke slås opp i DNS."),
+        ({"error": "resolve"}, "Navnet kunne ikke slås opp i DNS."),
+        ({"error": "timeout"}, "Tjenesten svarte ikke i tide."),
+        ({"reason": "timeout", "detail": "budget 60 s exceeded"}, "Tjenesten svarte ikke i tide."),
+        (
+            {"error": "target_refused"},
+            "Navnet peker til en privat eller intern adresse, som skanneren ikke kobler til.",
+        ),
+        ({"error": "headers_too_large"}, "Svaret hadde større headere enn skanneren tar imot (64 KB)."),
+        ({"error": "garbage"}, "Svaret var ikke gyldig HTTP."),
+        ({"error": "not_tls"}, "Nettverksfeil, tidsavbrudd eller et svar som ikke kunne leses."),
+        ({}, "Nettverksfeil, tidsavbrudd eller et svar som ikke kunne leses."),
+    ],
+)
+def test_error_reason(evidence, reason):
+    assert explanations.error_reason(evidence) == reason
+
+
+def test_a_result_that_could_not_run_gets_no_advice_about_the_check():
+    evidence = {"lookup": {"name": "x.no", "type": "A", "rcode": "NXDOMAIN"}}
+    item = explanations.explain_result("web.hsts", "error", evidence, "x.no")
+    assert str(item.title) == str(explanations.explain("web.hsts").title)
+    assert item.why == "Kontrollen kunne ikke kjøres: x.no finnes ikke i DNS (NXDOMAIN)."
+    assert str(item.fix).startswith("Sjekk at navnet er stavet riktig, finnes i offentlig DNS")
+    failed = explanations.explain_result("web.hsts", "fail", {"header": ""}, "x.no")
+    assert failed.fix == explanations.explain("web.hsts").fix

@@ -254,7 +254,8 @@ def test_peer_comparison_is_anonymised(client, org, scan):
     assert (municipality["count"], municipality["median"], municipality["is_shown"]) == (1, None, False)
     page = response.content.decode()
     assert (
-        "Siste poengsum er 71. 33 % av de andre i gruppen «statlig virksomhet» har lavere poengsum." in page
+        "Siste poengsum er 71, og 33 % av de andre i gruppen «statlig virksomhet» har lavere poengsum."
+        in page
     )
     assert "Etat 40" not in page
     assert "Kommune X" not in page
@@ -470,6 +471,41 @@ def test_section_navigation_per_user(client, org):
     assert f'href="{SCANS}"' not in page
 
 
+def test_one_section_navigation_on_every_cyberx_page(client, org):
+    """The threat-intelligence and awareness pages show the same navigation as the score pages (back to the
+    overview), and nobody is offered a page that would refuse them."""
+    officer = member(org, Role.SECURITY_OFFICER)
+    client.force_login(officer)
+    own = [
+        OVERVIEW,
+        ASSETS,
+        SCANS,
+        METHODOLOGY,
+        reverse("cyber:alerts"),
+        reverse("cyber:software"),
+        reverse("cyber:awareness"),
+    ]
+    for path in own[4:]:
+        page = client.get(path).content.decode()
+        assert page.count('aria-label="CyberX-sider"') == 1
+        assert all(f'href="{href}"' in page for href in own)
+        assert f'href="{reverse("cyber:intel_imports")}"' not in page
+    client.force_login(staff())
+    page = client.get(reverse("cyber:intel_imports")).content.decode()
+    shown = [
+        MPS,
+        METHODOLOGY,
+        reverse("cyber:alerts"),
+        reverse("cyber:intel_imports"),
+        reverse("cyber:awareness_mps"),
+    ]
+    assert all(f'href="{href}"' in page for href in shown)
+    for path in shown:
+        assert client.get(path).status_code == 200
+    for hidden in (SCANS, reverse("cyber:software"), reverse("cyber:awareness")):
+        assert f'href="{hidden}"' not in page
+
+
 @pytest.mark.parametrize(
     ("error", "text"),
     [
@@ -508,3 +544,60 @@ def test_pages_use_a_constant_number_of_queries(client, org, django_assert_max_n
     client.get(MPS)
     with django_assert_max_num_queries(6):
         assert client.get(MPS).status_code == 200
+
+
+def test_overview_names_hosts_that_could_not_be_scanned_once(client, org):
+    """Every counting check of www.borte.no (and its TLS endpoint) is ERROR: one line with the reason instead of a
+    deduction per check with that check's advice; the scan page says it above the host's table."""
+    nxdomain = {"error": "unresolvable", "detail": "[Errno -2] Name or service not known"}
+    results = [
+        *RESULTS,
+        {
+            "target": "www.borte.no",
+            "check_id": "web.hsts",
+            "category": "web_transport",
+            "status": "error",
+            "points": 0,
+            "evidence": nxdomain,
+        },
+        {
+            "target": "www.borte.no",
+            "check_id": "web.csp",
+            "category": "web_headers",
+            "status": "error",
+            "points": 0,
+            "evidence": nxdomain,
+        },
+        {
+            "target": "www.borte.no:443",
+            "check_id": "tls.protocols",
+            "category": "web_transport",
+            "status": "error",
+            "points": 0,
+            "evidence": {"error": "resolve"},
+        },
+        {
+            "target": "www.borte.no",
+            "check_id": "web.cors",
+            "category": "web_headers",
+            "status": "error",
+            "points": 0,
+            "level": "recommended",
+            "evidence": nxdomain,
+        },
+    ]
+    scan = make_scan(org, score=40, grade="F", category_scores=CATEGORY_SCORES, results=results)
+    client.force_login(member(org, Role.SECURITY_OFFICER))
+    response = client.get(OVERVIEW)
+    assert [(item.host, item.reason, item.checks) for item in response.context["unscannable"]] == [
+        ("www.borte.no", "Navnet kunne ikke slås opp i DNS.", 3)
+    ]
+    assert [item.result.check_id for item in response.context["deductions"]] == ["web.csp", "web.hsts"]
+    assert {item.result.target for item in response.context["deductions"]} == {"www.eksempel.no"}
+    page = response.content.decode()
+    assert "Disse ressursene kunne ikke skannes" in page
+    assert "3 kontroller gir 0 poeng." in page
+
+    detail = client.get(reverse("cyber:scan_detail", args=[scan.pk])).content.decode()
+    assert "Ingen kontroll kunne kjøres:</strong> Navnet kunne ikke slås opp i DNS." in detail
+    assert detail.count("Kontrollen kunne ikke kjøres:") == 0  # not repeated on every row of that host

@@ -248,3 +248,19 @@ def test_a_host_gets_only_the_host_families_a_domain_gets_all():
         ("web", "example.no"),
         ("web", "www.example.no"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        ([], ((), 53)),
+        (["192.0.2.53"], (("192.0.2.53",), 53)),
+        (["192.0.2.53:5353"], (("192.0.2.53",), 5353)),
+        (["[2001:db8::53]:5353", "2001:db8::54"], (("2001:db8::53", "2001:db8::54"), 5353)),
+        (["::1"], (("::1",), 53)),
+    ],
+)
+def test_nameservers_may_name_a_port(entries, expected):
+    from marketplace.cyber.scanner import nameservers_and_port
+
+    assert nameservers_and_port(entries) == expected

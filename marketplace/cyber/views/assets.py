@@ -1,5 +1,6 @@
-"""The organisation's assets: list, add one, import a CSV, deactivate. Writes go through
-`marketplace.cyber.services.assets` (asset_create, assets_import_csv, asset_deactivate)."""
+"""The organisation's assets: list, add one, import a CSV, find a domain's mail and name servers in DNS,
+deactivate. Writes go through `marketplace.cyber.services.assets` (asset_create, assets_import_csv,
+assets_discover, asset_deactivate)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from marketplace.core.exceptions import ApplicationError
 from marketplace.cyber import selectors
 from marketplace.cyber.forms import AssetForm, AssetImportForm
+from marketplace.cyber.models import AssetKind
 from marketplace.cyber.permissions import can_manage_cyber
+from marketplace.cyber.services.assets import (
+    asset_create,
+    assets_discover,
+    assets_import_csv,
+)
+from marketplace.cyber.services.assets import asset_deactivate as deactivate
 from marketplace.cyber.views.common import cyber_organisation_or_403
 
 
@@ -56,10 +64,6 @@ def asset_add(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            from marketplace.cyber.services.assets import (
-                asset_create,  # written in the core area; imported here until merged
-            )
-
             try:
                 asset = asset_create(
                     actor=request.user,
@@ -90,8 +94,6 @@ def asset_import(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            from marketplace.cyber.services.assets import assets_import_csv  # written in the core area
-
             try:
                 assets = assets_import_csv(
                     actor=request.user, organisation=organisation, file=form.cleaned_data["file"]
@@ -123,10 +125,38 @@ def asset_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     cyber_organisation_or_403(request, manage=True)
     asset = selectors.asset_get_manageable(request.user, pk)
     if asset.is_active:
-        from marketplace.cyber.services.assets import (
-            asset_deactivate as deactivate,  # written in the core area
-        )
-
         deactivate(actor=request.user, asset=asset)
         messages.success(request, _("%(name)s skannes ikke lenger.") % {"name": asset.name})
+    return redirect("cyber:assets")
+
+
+@login_required
+@require_POST
+def asset_discover(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a domain's MX and NS host names as assets (DNS lookups now, bounded by MPS_CYBER_TIMEOUT)."""
+    cyber_organisation_or_403(request, manage=True)
+    asset = selectors.asset_get_manageable(request.user, pk)
+    if asset.kind != AssetKind.DOMAIN or not asset.is_active:
+        messages.error(request, _("Bare aktive domener har e-post- og navnetjenere å finne."))
+        return redirect("cyber:assets")
+    try:
+        added = assets_discover(actor=request.user, asset=asset)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("cyber:assets")
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "Fant %(count)s ny vert i DNS for %(domain)s: %(names)s.",
+                "Fant %(count)s nye verter i DNS for %(domain)s: %(names)s.",
+                len(added),
+            )
+            % {"count": len(added), "domain": asset.name, "names": ", ".join(a.name for a in added)},
+        )
+    else:
+        messages.info(
+            request,
+            _("Fant ingen nye e-post- eller navnetjenere i DNS for %(domain)s.") % {"domain": asset.name},
+        )
     return redirect("cyber:assets")

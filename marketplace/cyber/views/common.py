@@ -15,11 +15,13 @@ from marketplace.cyber import nav
 from marketplace.cyber.permissions import can_manage_cyber, can_scan_cyber, can_view_cyber
 
 # Pages of nav.PAGES that only MPS staff see in the section navigation.
-STAFF_PAGES = frozenset({"cyber:mps"})
+STAFF_PAGES = frozenset({"cyber:mps", "cyber:intel_imports", "cyber:awareness_mps"})
 # Pages anyone sees (no log-in needed).
 PUBLIC_PAGES = frozenset({"cyber:methodology"})
 # One organisation's own pages; MPS staff reach organisations through the MPS page instead.
-ORGANISATION_PAGES = frozenset({"cyber:overview", "cyber:assets", "cyber:scans"})
+ORGANISATION_PAGES = frozenset(
+    {"cyber:overview", "cyber:assets", "cyber:scans", "cyber:software", "cyber:awareness"}
+)
 
 
 def cyber_organisation_or_403(

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -81,6 +82,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": AlertStatus.choices,
         "alert_organisations": selectors.alert_organisations() if staff else [],
+        "today": timezone.localdate(),
     }
     return render(request, "cyber/intel/alerts.html", context)
 
@@ -312,6 +314,7 @@ def _awareness_context(request: HttpRequest, organisation: Organisation) -> dict
         "organisation": organisation,
         "records": records,
         "totals": awareness_selectors.awareness_totals(organisation),
+        "score": awareness_selectors.awareness_score(organisation, today=timezone.localdate()),
         "imports": awareness_selectors.awareness_imports(organisation)[:10],
         "bars": bars([(f"{r.period:%Y-%m}", r.lessons_sent, r.lessons_completed) for r in records]),
         "chart_width": CHART_WIDTH,

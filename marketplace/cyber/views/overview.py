@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ class Overview:
         self.method = selectors.methodology()
         self.latest: Scan | None = selectors.scan_latest(organisation)
         self._deductions: list[selectors.Deduction] | None = None
+        self._unscannable: list[selectors.Unscannable] | None = None
         self.builders: dict[str, Callable[[], ChartTable]] = {
             "trend": self.trend,
             "categories": self.categories,
@@ -165,9 +167,32 @@ class Overview:
             rows=rows,
         )
 
+    def _latest_with_results(self) -> Scan | None:
+        """The latest scan with its results loaded once for the deductions and the unscannable hosts."""
+        if self.latest is not None and not getattr(self.latest, "_prefetched_objects_cache", {}).get(
+            "results"
+        ):
+            prefetch_related_objects([self.latest], "results")
+        return self.latest
+
+    def unscannable(self) -> list[selectors.Unscannable]:
+        """Hosts of the latest scan where nothing could be tested: shown once each instead of a deduction per
+        check (whose own advice would not help)."""
+        if self._unscannable is None:
+            latest = self._latest_with_results()
+            self._unscannable = selectors.unscannable_hosts(latest) if latest else []
+        return self._unscannable
+
     def deduction_list(self) -> list[selectors.Deduction]:
         if self._deductions is None:
-            self._deductions = selectors.deductions(self.latest, self.method) if self.latest else []
+            hosts = {item.host for item in self.unscannable()}
+            latest = self._latest_with_results()
+            found = selectors.deductions(latest, self.method) if latest else []
+            self._deductions = [
+                item
+                for item in found
+                if not (item.result.status == "error" and selectors.host_of(item.result.target) in hosts)
+            ]
         return self._deductions
 
     def deductions(self) -> ChartTable:
@@ -225,6 +250,7 @@ def _render(request: HttpRequest, organisation: Organisation, *, is_own: bool) -
         "peers": peers,
         "own_peer_group": next((row for row in peers.rows if row["is_own_group"]), None),
         "deductions": board.deduction_list(),
+        "unscannable": board.unscannable(),
         "deductions_table": board.table("deductions"),
         "in_progress": selectors.has_scan_in_progress(organisation),
         "can_scan": can_scan_cyber(request.user, organisation),

@@ -54,12 +54,17 @@ def scan_start(request: HttpRequest) -> HttpResponse:
 @require_GET
 def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scan = selectors.scan_get_visible_to(request.user, pk)
+    groups = selectors.scan_results_by_target(scan)
+    loaded = [result for group in groups for result in group.results]
+    unscannable = {item.host: item for item in selectors.unscannable_hosts(scan, loaded)}
     targets = []
-    for group in selectors.scan_results_by_target(scan):
+    for group in groups:
         rows = [
             {
                 "result": result,
-                "explanation": explanations.explain(result.check_id),
+                "explanation": explanations.explain_result(
+                    result.check_id, result.status, result.evidence, result.target
+                ),
                 "category": explanations.category_label(result.category),
                 "status": explanations.status_label(result.status),
                 "level": explanations.level_label(result.level),
@@ -69,7 +74,13 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for result in group.results
         ]
         targets.append(
-            {"target": group.target, "rows": rows, "points": group.points, "max": group.max_points}
+            {
+                "target": group.target,
+                "rows": rows,
+                "points": group.points,
+                "max": group.max_points,
+                "unscannable": unscannable.get(selectors.host_of(group.target)),
+            }
         )
     categories = [
         {"label": explanations.category_label(key), "score": value}

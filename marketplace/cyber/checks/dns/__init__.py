@@ -1,4 +1,5 @@
-"""DNS check family: DNSSEC (secure/insecure/bogus), CAA, name-server redundancy and IPv6, web IPv6.
+"""DNS check family: DNSSEC (secure/insecure/bogus), CAA, name-server redundancy and IPv6 (AAAA records and
+whether the name servers answer DNS over IPv6), web IPv6.
 
 `run(target, context)` retrieves (`retrieve.py`, DNS only, through the resolver from `resolver.py`) and evaluates
 (`evaluate.py`, pure). The results' evidence carries the resolved A/AAAA (dns.web_ipv6) and NS (dns.ns_count);

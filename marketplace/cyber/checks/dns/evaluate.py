@@ -7,6 +7,10 @@ parts of web-ipv6, cyber-privacy.md §A1.3; CAA as RECOMMENDED like internet.nl'
 | dns.caa        | DNS      | RECOMMENDED | CAA with issue/issuewild 10 (PASS), none 0 (WARNING)          |
 | dns.ns_count   | DNS      | REQUIRED    | >= 2 name servers 10 (PASS), fewer 0 (FAIL)                    |
 | dns.ns_ipv6    | NETWORK  | REQUIRED    | >= 2 NS with AAAA 10 (PASS), 1 → 2 (FAIL), 0 → 0 (FAIL)        |
+| dns.ns_reach   | NETWORK  | REQUIRED    | >= 2 NS answer DNS over IPv6 and every NS with AAAA answers 10  |
+|                |          |             | (PASS); one or more answer but not all/only one 2 (FAIL); none  |
+|                |          |             | 0 (FAIL); no NS with AAAA, no IPv6 route or refused address    |
+|                |          |             | NOT_TESTED (internet.nl ns_reach)                              |
 | dns.web_ipv6   | NETWORK  | REQUIRED    | AAAA reaching every web port IPv4 reaches 10 (PASS); AAAA that  |
 |                |          |             | does not answer 5 (FAIL); A only 0 (FAIL); no address          |
 |                |          |             | NOT_TESTED (internet.nl ws_address + ws_reach)                 |
@@ -22,13 +26,14 @@ from typing import Any
 from marketplace.cyber.checks.base import FULL, HALF, LESS, NONE, Category, CheckResult, Level, Status
 from marketplace.cyber.checks.dns.chain import BOGUS, INSECURE, SECURE, judge_chain
 from marketplace.cyber.checks.dns.resolver import NOERROR, NXDOMAIN, Lookup
-from marketplace.cyber.checks.dns.retrieve import NO_ROUTE, OPEN, DnsEvidence, WebReach
+from marketplace.cyber.checks.dns.retrieve import ANSWERED, NO_ROUTE, OPEN, DnsEvidence, NsReach, WebReach
 
 CHECKS: dict[str, tuple[Category, Level]] = {
     "dns.dnssec": (Category.DNS, Level.REQUIRED),
     "dns.caa": (Category.DNS, Level.RECOMMENDED),
     "dns.ns_count": (Category.DNS, Level.REQUIRED),
     "dns.ns_ipv6": (Category.NETWORK, Level.REQUIRED),
+    "dns.ns_reach": (Category.NETWORK, Level.REQUIRED),
     "dns.web_ipv6": (Category.NETWORK, Level.REQUIRED),
 }
 
@@ -105,7 +110,11 @@ def evaluate_ns(evidence: DnsEvidence) -> list[CheckResult]:
         failed = ns or Lookup(target, "NS", "ERROR", error="no zone found")
         if failed.ok:
             failed = Lookup(target, "NS", failed.rcode, error="no zone apex with NS records found")
-        return [_error("dns.ns_count", failed, target), _error("dns.ns_ipv6", failed, target)]
+        return [
+            _error("dns.ns_count", failed, target),
+            _error("dns.ns_ipv6", failed, target),
+            _error("dns.ns_reach", failed, target),
+        ]
     record = _ns_evidence(evidence)
     hosts = record["NS"]
     count_status, count_points = (Status.PASS, FULL) if len(hosts) >= 2 else (Status.FAIL, NONE)
@@ -119,7 +128,30 @@ def evaluate_ns(evidence: DnsEvidence) -> list[CheckResult]:
         results.append(_error("dns.ns_ipv6", failed_aaaa[0], target, **ipv6))
     else:
         results.append(_result("dns.ns_ipv6", Status.FAIL, LESS if with_aaaa else NONE, ipv6, target))
+    results.append(
+        evaluate_ns_reach(evidence.ns_reach, {"zone": evidence.zone, "with_aaaa": with_aaaa}, target)
+    )
     return results
+
+
+def evaluate_ns_reach(reach: NsReach | None, record: dict[str, Any], target: str) -> CheckResult:
+    """internet.nl `ns_reach`: the name servers with an AAAA record must answer DNS over IPv6, at least two of them.
+    Not judged when no name server has an AAAA record (dns.ns_ipv6 already deducts), when the scanner itself has
+    no IPv6 route, or when an address was refused (private/loopback)."""
+    if reach is None or reach.refused or not reach.probes:
+        reason = reach.refused if reach is not None and reach.refused else "no name server has an AAAA record"
+        return _result("dns.ns_reach", Status.NOT_TESTED, NONE, {**record, "reason": reason}, target)
+    record = {**record, "reach": reach.probes}
+    outcomes = [outcome for found in reach.probes.values() for outcome in found.values()]
+    if all(outcome == NO_ROUTE for outcome in outcomes):
+        reason = "the scanner has no IPv6 route: reachability not tested"
+        return _result("dns.ns_reach", Status.NOT_TESTED, NONE, {**record, "reason": reason}, target)
+    answering = sorted(host for host, found in reach.probes.items() if ANSWERED in found.values())
+    silent = sorted(host for host, found in reach.probes.items() if ANSWERED not in found.values())
+    record = {**record, "answering": answering, "not_answering": silent}
+    if len(answering) >= 2 and not silent:
+        return _result("dns.ns_reach", Status.PASS, FULL, record, target)
+    return _result("dns.ns_reach", Status.FAIL, LESS if answering else NONE, record, target)
 
 
 def evaluate_web_ipv6(evidence: DnsEvidence) -> CheckResult:
@@ -177,7 +209,7 @@ def _web_ipv6_reach(reach: WebReach | None, record: dict[str, Any], target: str)
 
 
 def evaluate(evidence: DnsEvidence, now: float | None = None) -> list[CheckResult]:
-    """All five DNS checks for one target, in a fixed order."""
+    """All six DNS checks for one target, in a fixed order."""
     target = evidence.target
     if evidence.a.rcode == NXDOMAIN or (evidence.a.rcode != NOERROR and not evidence.aaaa.ok):
         failed = evidence.a

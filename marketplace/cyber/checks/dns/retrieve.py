@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import errno
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import dns.exception
+import dns.flags
+import dns.message
 import dns.name
+import dns.query
 
 from marketplace.cyber.checks import net
 from marketplace.cyber.checks.base import ScanContext
@@ -20,9 +24,13 @@ from marketplace.cyber.checks.dns.resolver import ERROR, NOERROR, NXDOMAIN, Look
 
 MAX_NAME_SERVERS = 13  # as many as a referral can carry; more is a misconfiguration we don't chase
 MAX_REACH_ADDRESSES = 2  # IPv6 addresses of the target tried for reachability
+MAX_REACH_NAME_SERVERS = 4  # name servers (one IPv6 address each) asked over IPv6, at the same time
 REACH_PORTS = (("https", 443), ("http", 80))
 # connect() outcomes
 OPEN, REFUSED, TIMEOUT, NO_ROUTE, UNREACHABLE = "open", "refused", "timeout", "no_route", "unreachable"
+# a DNS query to a name server's IPv6 address: a DNS message came back (any rcode), or one of the outcomes above,
+# or GARBAGE (bytes that are not a DNS answer to the query)
+ANSWERED, GARBAGE = "answered", "garbage"
 _NO_ROUTE_ERRNOS = {errno.ENETUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
 
 
@@ -34,6 +42,16 @@ class WebReach:
 
     ipv4: dict[str, dict[int, str]] = field(default_factory=dict)
     ipv6: dict[str, dict[int, str]] = field(default_factory=dict)
+    refused: str = ""
+
+
+@dataclass(frozen=True)
+class NsReach:
+    """Whether the zone's name servers answer DNS over IPv6 (internet.nl `ns_reach`): name server -> {IPv6 address:
+    outcome} (answered, timeout, no_route, unreachable, garbage) for up to MAX_REACH_NAME_SERVERS name servers with
+    an AAAA record. `refused` is set instead when net.guard refused an address."""
+
+    probes: dict[str, dict[str, str]] = field(default_factory=dict)
     refused: str = ""
 
 
@@ -52,6 +70,7 @@ class DnsEvidence:
     )
     chain: ChainData | None = None
     reach: WebReach | None = None  # None: not probed (the evaluation then judges the AAAA record alone)
+    ns_reach: NsReach | None = None  # None: not probed (no zone found)
 
 
 def normalise_target(target: str) -> str:
@@ -134,6 +153,50 @@ def probe_web_reach(name: str, a: Lookup, aaaa: Lookup, context: ScanContext) ->
     )
 
 
+def dns_reach(address: str, zone: str, port: int, timeout: float) -> str:
+    """One non-recursive SOA query for the zone over UDP to a name server's address net.guard has passed."""
+    query = dns.message.make_query(zone, "SOA")
+    query.flags = dns.flags.Flag(0)  # not recursive: the name server itself must answer
+    try:
+        dns.query.udp(query, address, port=port, timeout=timeout, raise_on_truncation=False)
+    except dns.exception.Timeout:
+        return TIMEOUT
+    except dns.exception.DNSException:  # FormError, BadResponse, UnexpectedSource, ...
+        return GARBAGE
+    except ConnectionRefusedError:
+        return REFUSED
+    except OSError as exc:
+        return NO_ROUTE if exc.errno in _NO_ROUTE_ERRNOS else UNREACHABLE
+    except ValueError:  # a truncated or otherwise broken wire message
+        return GARBAGE
+    return ANSWERED
+
+
+def probe_ns_reach(zone: str, ns_addresses: dict[str, dict[str, Lookup]], context: ScanContext) -> NsReach:
+    """Ask the first IPv6 address of each name server with an AAAA record (at most MAX_REACH_NAME_SERVERS, in
+    parallel) for the zone's SOA, on port 53 (`context.port("dns", 53)`)."""
+    targets = {
+        host: lookups["AAAA"].texts[0]
+        for host, lookups in sorted(ns_addresses.items())
+        if lookups["AAAA"].texts
+    }
+    targets = dict(list(targets.items())[:MAX_REACH_NAME_SERVERS])
+    if not targets:
+        return NsReach()
+    try:
+        for host, address in targets.items():
+            net.guard([address], context, hostname=host)
+    except net.TargetRefused as exc:
+        return NsReach(refused=str(exc))
+    port = context.port("dns", 53)
+    with ThreadPoolExecutor(max_workers=len(targets)) as pool:
+        outcomes = {
+            host: pool.submit(dns_reach, address, zone, port, context.timeout)
+            for host, address in targets.items()
+        }
+        return NsReach(probes={host: {targets[host]: future.result()} for host, future in outcomes.items()})
+
+
 def retrieve(target: str, context: ScanContext) -> DnsEvidence:
     name = normalise_target(target)
     resolver = make_resolver(context)
@@ -149,4 +212,5 @@ def retrieve(target: str, context: ScanContext) -> DnsEvidence:
     caa = find_caa(resolver, name)
     chain = fetch_chain(make_resolver(context, dnssec=True), name, context.trust_anchors)
     reach = probe_web_reach(name, a, aaaa, context)
-    return DnsEvidence(name, a, aaaa, zone, ns, ns_addresses, caa, chain, reach)
+    ns_reach = probe_ns_reach(zone, ns_addresses, context) if zone else None
+    return DnsEvidence(name, a, aaaa, zone, ns, ns_addresses, caa, chain, reach, ns_reach)

@@ -146,7 +146,8 @@ def _handler_for(zones: ZoneSet) -> type[DNSHandler]:
 
 @contextmanager
 def serve(zones: ZoneSet) -> Iterator[int]:
-    """Serve `zones` on 127.0.0.1, UDP and TCP on the same ephemeral port; yields the port."""
+    """Serve `zones` on 127.0.0.1 (UDP and TCP) and on ::1 (UDP, for the name servers' IPv6 reachability), all on
+    the same ephemeral port; yields the port."""
     handler = _handler_for(zones)
     for _attempt in range(20):
         udp = DNSServer(None, address="127.0.0.1", port=0, handler=handler, logger=_QuietLogger())
@@ -158,18 +159,24 @@ def serve(zones: ZoneSet) -> Iterator[int]:
         except OSError:
             udp.server.server_close()
             continue
+        try:
+            udp6 = DNSServer(None, address="::1", port=port, handler=handler, logger=_QuietLogger())
+        except OSError:
+            udp.server.server_close()
+            tcp.server.server_close()
+            continue
         break
     else:  # pragma: no cover
-        raise RuntimeError("no free port for UDP and TCP")
-    udp.start_thread()
-    tcp.start_thread()
+        raise RuntimeError("no free port for UDP and TCP on 127.0.0.1 and UDP on ::1")
+    servers = (udp, tcp, udp6)
+    for server in servers:
+        server.start_thread()
     try:
         yield port
     finally:
-        udp.stop()
-        tcp.stop()
-        udp.server.server_close()
-        tcp.server.server_close()
+        for server in servers:
+            server.stop()
+            server.server.server_close()
 
 
 @contextmanager
@@ -219,7 +226,7 @@ class ZoneServer:
 
     def context(self, **overrides) -> ScanContext:
         values = {
-            "ports": {"https": self.web_port, "http": self.web_port},
+            "ports": {"https": self.web_port, "http": self.web_port, "dns": self.port},
             "nameservers": ("127.0.0.1",),
             "dns_port": self.port,
             "trust_anchors": self.anchors,

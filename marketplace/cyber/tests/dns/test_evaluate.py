@@ -12,11 +12,12 @@ from marketplace.cyber.checks.dns.evaluate import (
     evaluate,
     evaluate_caa,
     evaluate_ns,
+    evaluate_ns_reach,
     evaluate_web_ipv6,
     resolved_records,
 )
 from marketplace.cyber.checks.dns.resolver import Lookup
-from marketplace.cyber.checks.dns.retrieve import DnsEvidence, WebReach, normalise_target
+from marketplace.cyber.checks.dns.retrieve import DnsEvidence, NsReach, WebReach, normalise_target
 
 T = "example.test"
 
@@ -62,6 +63,7 @@ def test_name_servers(ns_aaaa, expected):
     assert [(r.check_id, str(r.status), r.points) for r in results] == [
         ("dns.ns_count", *expected[0]),
         ("dns.ns_ipv6", *expected[1]),
+        ("dns.ns_reach", "not_tested", 0),  # not probed (ns_reach=None): judged in the tests below
     ]
     assert results[0].category == Category.DNS
     assert results[1].category == Category.NETWORK
@@ -74,6 +76,7 @@ def test_name_server_aaaa_servfail_is_an_error_not_a_failure():
     assert [(r.check_id, r.status, r.points) for r in results] == [
         ("dns.ns_count", Status.PASS, 10),
         ("dns.ns_ipv6", Status.ERROR, 0),
+        ("dns.ns_reach", Status.NOT_TESTED, 0),
     ]
     assert results[1].evidence["lookup"] == {
         "name": "ns1.x.test",
@@ -88,8 +91,78 @@ def test_name_server_lookup_timeout_gives_errors():
     assert [(r.check_id, r.status, r.points) for r in results] == [
         ("dns.ns_count", Status.ERROR, 0),
         ("dns.ns_ipv6", Status.ERROR, 0),
+        ("dns.ns_reach", Status.ERROR, 0),
     ]
     assert results[0].evidence["lookup"]["rcode"] == "TIMEOUT"
+
+
+A1, A2, A3 = "2001:db8::53", "2001:db8::54", "2001:db8::55"
+
+
+@pytest.mark.parametrize(
+    ("probes", "status", "points", "answering", "not_answering"),
+    [
+        # two name servers answer over IPv6, none silent: full points
+        ({"ns1": {A1: "answered"}, "ns2": {A2: "answered"}}, Status.PASS, 10, ["ns1", "ns2"], []),
+        (
+            {"ns1": {A1: "answered"}, "ns2": {A2: "answered"}, "ns3": {A3: "answered"}},
+            Status.PASS,
+            10,
+            ["ns1", "ns2", "ns3"],
+            [],
+        ),
+        # AAAA records alone are not enough: one answers, one times out (internet.nl ns_reach)
+        ({"ns1": {A1: "answered"}, "ns2": {A2: "timeout"}}, Status.FAIL, 2, ["ns1"], ["ns2"]),
+        # two answer but a third with AAAA is silent: still a failure
+        (
+            {"ns1": {A1: "answered"}, "ns2": {A2: "answered"}, "ns3": {A3: "garbage"}},
+            Status.FAIL,
+            2,
+            ["ns1", "ns2"],
+            ["ns3"],
+        ),
+        # only one name server has AAAA and it answers: fewer than two
+        ({"ns1": {A1: "answered"}}, Status.FAIL, 2, ["ns1"], []),
+        # none answers (refused, unreachable, time-out)
+        (
+            {"ns1": {A1: "refused"}, "ns2": {A2: "unreachable"}, "ns3": {A3: "timeout"}},
+            Status.FAIL,
+            0,
+            [],
+            ["ns1", "ns2", "ns3"],
+        ),
+        # no route from the scanner for one, the other answers: the silent one counts against
+        ({"ns1": {A1: "answered"}, "ns2": {A2: "no_route"}}, Status.FAIL, 2, ["ns1"], ["ns2"]),
+    ],
+)
+def test_name_servers_answer_over_ipv6(probes, status, points, answering, not_answering):
+    result = evaluate_ns_reach(NsReach(probes=probes), {"zone": T}, T)
+    assert (result.check_id, result.status, result.points) == ("dns.ns_reach", status, points)
+    assert (result.category, result.level) == (Category.NETWORK, Level.REQUIRED)
+    assert result.evidence == {
+        "zone": T,
+        "reach": probes,
+        "answering": answering,
+        "not_answering": not_answering,
+    }
+
+
+@pytest.mark.parametrize(
+    ("reach", "reason"),
+    [
+        (None, "no name server has an AAAA record"),
+        (NsReach(), "no name server has an AAAA record"),
+        (NsReach(refused="ns1 resolves to non-public address ::1"), "ns1 resolves to non-public address ::1"),
+        (
+            NsReach(probes={"ns1": {A1: "no_route"}, "ns2": {A2: "no_route"}}),
+            "the scanner has no IPv6 route: reachability not tested",
+        ),
+    ],
+)
+def test_name_servers_over_ipv6_not_judged(reach, reason):
+    result = evaluate_ns_reach(reach, {"zone": T}, T)
+    assert (result.status, result.points, result.counts) == (Status.NOT_TESTED, 0, False)
+    assert result.evidence["reason"] == reason
 
 
 @pytest.mark.parametrize(
@@ -212,6 +285,7 @@ def test_nxdomain_target_gives_errors_on_every_check():
         ("dns.caa", Status.ERROR, 0),
         ("dns.ns_count", Status.ERROR, 0),
         ("dns.ns_ipv6", Status.ERROR, 0),
+        ("dns.ns_reach", Status.ERROR, 0),
         ("dns.web_ipv6", Status.ERROR, 0),
     ]
     assert all(r.evidence["lookup"]["rcode"] == "NXDOMAIN" for r in results)

@@ -35,6 +35,7 @@ def test_good_domain(zone_server):
         ("dns.caa", "pass", 10),
         ("dns.ns_count", "pass", 10),
         ("dns.ns_ipv6", "pass", 10),
+        ("dns.ns_reach", "pass", 10),
         ("dns.web_ipv6", "pass", 10),
     ]
     by_id = {r.check_id: r for r in results}
@@ -50,13 +51,20 @@ def test_good_domain(zone_server):
     assert by_id["dns.ns_count"].evidence["NS"] == ["ns1.good.test", "ns2.good.test"]
     assert by_id["dns.ns_ipv6"].evidence["name_servers"] == {
         "ns1.good.test": {"A": ["127.0.0.1"], "AAAA": ["::1"]},
-        "ns2.good.test": {"A": ["127.0.0.2"], "AAAA": ["::2"]},
+        "ns2.good.test": {"A": ["127.0.0.2"], "AAAA": ["::1"]},
     }
     assert dns_family.resolved_records(results) == {
         "A": ["127.0.0.1"],
         "AAAA": ["::1"],
         "MX": [],
         "NS": ["ns1.good.test", "ns2.good.test"],
+    }
+    assert by_id["dns.ns_reach"].evidence == {
+        "zone": "good.test",
+        "with_aaaa": ["ns1.good.test", "ns2.good.test"],
+        "reach": {"ns1.good.test": {"::1": "answered"}, "ns2.good.test": {"::1": "answered"}},
+        "answering": ["ns1.good.test", "ns2.good.test"],
+        "not_answering": [],
     }
     assert by_id["dns.web_ipv6"].evidence["reach"] == {
         "ipv4": {"127.0.0.1": {str(port): "refused" for port in {zone_server.web_port}}},
@@ -73,6 +81,7 @@ def test_bad_domain_exact_deductions(zone_server):
         ("dns.caa", "warning", 0),  # recommended: shown, not scored
         ("dns.ns_count", "fail", 0),
         ("dns.ns_ipv6", "fail", 0),
+        ("dns.ns_reach", "not_tested", 0),  # no name server with AAAA: ns_ipv6 already deducts
         ("dns.web_ipv6", "fail", 0),
     ]
     assert [(r.check_id, r.points_lost) for r in results if r.points_lost] == [
@@ -152,6 +161,7 @@ def test_servfail_on_dnskey_is_an_error(zone_server):
         ("dns.caa", "pass", 10),
         ("dns.ns_count", "pass", 10),
         ("dns.ns_ipv6", "pass", 10),
+        ("dns.ns_reach", "pass", 10),
         ("dns.web_ipv6", "pass", 10),
     ]
 
@@ -159,7 +169,7 @@ def test_servfail_on_dnskey_is_an_error(zone_server):
 def test_servfail_on_the_name_gives_errors(zone_server):
     zone_server.zones.servfail.add(("good.test.", "*"))
     results = dns_family.run("good.test", zone_server.context())
-    assert [str(r.status) for r in results] == ["error"] * 5
+    assert [str(r.status) for r in results] == ["error"] * 6
     assert results[0].evidence["lookup"]["rcode"] == "SERVFAIL"
 
 
@@ -172,14 +182,15 @@ def test_garbage_answer_is_an_error(zone_server):
     assert summary(results)[2:] == [
         ("dns.ns_count", "pass", 10),
         ("dns.ns_ipv6", "pass", 10),
+        ("dns.ns_reach", "pass", 10),
         ("dns.web_ipv6", "pass", 10),
     ]
 
 
 def test_missing_name_is_nxdomain_error(zone_server):
     results = dns_family.run("nothing.good.test", zone_server.context())
-    assert [str(r.status) for r in results] == ["error"] * 5
-    assert results[4].evidence["lookup"] == {"name": "nothing.good.test", "type": "A", "rcode": "NXDOMAIN"}
+    assert [str(r.status) for r in results] == ["error"] * 6
+    assert results[5].evidence["lookup"] == {"name": "nothing.good.test", "type": "A", "rcode": "NXDOMAIN"}
 
 
 def test_timeout_gives_errors_quickly():
@@ -190,9 +201,38 @@ def test_timeout_gives_errors_quickly():
         started = time.monotonic()
         results = dns_family.run("good.test", context)
         elapsed = time.monotonic() - started
-    assert [str(r.status) for r in results] == ["error"] * 5
+    assert [str(r.status) for r in results] == ["error"] * 6
     assert results[0].evidence["lookup"]["rcode"] == "TIMEOUT"
     assert elapsed < 2.0
+
+
+def test_name_servers_silent_over_ipv6(zone_server):
+    """good.test's name servers have AAAA ::1, but on that port ::1 only receives (a bound socket that never
+    answers): AAAA records alone do not pass dns.ns_reach."""
+    silent = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    silent.bind(("::1", 0))
+    try:
+        ports = {"https": zone_server.web_port, "http": zone_server.web_port, "dns": silent.getsockname()[1]}
+        results = dns_family.run("good.test", zone_server.context(ports=ports, timeout=0.5))
+    finally:
+        silent.close()
+    by_id = {r.check_id: r for r in results}
+    assert summary([by_id["dns.ns_ipv6"], by_id["dns.ns_reach"]]) == [
+        ("dns.ns_ipv6", "pass", 10),
+        ("dns.ns_reach", "fail", 0),
+    ]
+    assert by_id["dns.ns_reach"].evidence["reach"] == {
+        "ns1.good.test": {"::1": "timeout"},
+        "ns2.good.test": {"::1": "timeout"},
+    }
+    assert by_id["dns.ns_reach"].points_lost == 10
+
+
+def test_name_servers_over_ipv6_need_permission_for_private_addresses(zone_server):
+    results = dns_family.run("good.test", zone_server.context(allow_private=False))
+    reach = {r.check_id: r for r in results}["dns.ns_reach"]
+    assert (reach.status, reach.points) == (Status.NOT_TESTED, 0)
+    assert reach.evidence["reason"] == "ns1.good.test resolves to non-public address ::1"
 
 
 @pytest.mark.parametrize("target", ["good.test", "GOOD.test.", "https://good.test/"])

@@ -1,7 +1,8 @@
 """Test zones under a private signed `test.` anchor zone (the trust anchor is its DS, given via
 ScanContext.trust_anchors):
 
-- good.test   signed, DS in test.; 2 NS with AAAA, A+AAAA, CAA, MX, SPF -all, DMARC reject, DKIM, MTA-STS, TLS-RPT
+- good.test   signed, DS in test.; 2 NS with AAAA (both ::1, where the zone server answers over IPv6 too), A+AAAA,
+              CAA, MX, SPF -all, DMARC reject, DKIM, MTA-STS, TLS-RPT
 - plain.test  unsigned (insecure delegation, proven by test.'s NSEC); 1 NS without AAAA, A only, no CAA, MX,
               no SPF, DMARC p=none, no _domainkey
 - bogus.test  signed, DS in test., but the RRSIG over its A record is corrupted
@@ -53,7 +54,7 @@ _25._tcp.mx1 IN TLSA 3 1 1 8bd1da95272f7fa4ffb24137fc0ed03aae67e5c4d8b3c50734e10
 ns1 IN A 127.0.0.1
 ns1 IN AAAA ::1
 ns2 IN A 127.0.0.2
-ns2 IN AAAA ::2
+ns2 IN AAAA ::1
 """
 
 PLAIN = """
