@@ -151,16 +151,41 @@ def tsquery_operands(terms: list[str]) -> list[str]:
     return ["'" + term.replace("'", "''").replace("\\", "") + "':*" for term in terms]
 
 
+_CONFIGS = ("norwegian", "english", "simple")
+_SINGLE_PREFIX = re.compile(r"'((?:[^']|'')+)':\*")
+
+
 def _pg_tsquery_sql(terms: list[str]) -> tuple[str, list[str]]:
-    """SQL for the query: per term (norwegian OR english OR simple), all terms ANDed."""
-    pieces = []
+    """SQL for the query: per term (norwegian OR english OR simple prefix), all terms ANDed.
+
+    The three forms of a word often overlap: "tjenester" gives 'tjenest':* twice and 'tjenester':*, and every
+    word starting with "tjenester" starts with "tjenest". One small query asks PostgreSQL for the forms; where
+    each is a single prefix, the ones another form already covers are dropped (the same matches, one index
+    range read instead of two). Anything else (a stop word, a word the parser splits) keeps all three.
+    """
+    operands = tsquery_operands(terms)
+    selects = ", ".join(
+        f"to_tsquery('{config}'::regconfig, %s)::text" for _ in operands for config in _CONFIGS
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {selects}", [op for op in operands for _ in _CONFIGS])
+        forms = cursor.fetchone()
+    pieces: list[str] = []
     params: list[str] = []
-    for operand in tsquery_operands(terms):
-        pieces.append(
-            "(to_tsquery('norwegian'::regconfig, %s) || to_tsquery('english'::regconfig, %s)"
-            " || to_tsquery('simple'::regconfig, %s))"
-        )
-        params += [operand, operand, operand]
+    for i, operand in enumerate(operands):
+        texts = forms[i * len(_CONFIGS) : (i + 1) * len(_CONFIGS)]
+        prefixes = [_SINGLE_PREFIX.fullmatch(text or "") for text in texts]
+        if all(prefixes):
+            words = sorted({match.group(1).replace("''", "'") for match in prefixes if match}, key=len)
+            kept = [w for n, w in enumerate(words) if not any(w.startswith(shorter) for shorter in words[:n])]
+            pieces.append("(" + " || ".join(["%s::tsquery"] * len(kept)) + ")")
+            params += ["'" + word.replace("'", "''").replace("\\", "") + "':*" for word in kept]
+        else:
+            pieces.append(
+                "(to_tsquery('norwegian'::regconfig, %s) || to_tsquery('english'::regconfig, %s)"
+                " || to_tsquery('simple'::regconfig, %s))"
+            )
+            params += [operand, operand, operand]
     return "(" + " && ".join(pieces) + ")", params
 
 

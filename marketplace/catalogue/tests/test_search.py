@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from marketplace.catalogue.models import ServiceStatus
 from marketplace.catalogue.search import (
@@ -337,15 +337,16 @@ def test_query_count_is_constant(cat, django_assert_num_queries):
     with django_assert_num_queries(5):
         search(model=("paas",), certification=("iso27001",), location=("eea",), sort="price")
     cache.clear()
-    # + the ranked full-text matches (one query)
-    with django_assert_num_queries(6):
+    # + the ranked full-text matches (one query; on PostgreSQL one more asks for the word forms first)
+    forms = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(6 + forms):
         search(q="plattform", framework=(cat["frameworks"]["cips"].pk,))
     # the same words with other filters: the matches are cached
     with django_assert_num_queries(5):
         search(q="plattform", model=("paas",))
     cache.clear()
     # nothing found: the index version and the full-text query
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2 + forms):
         search(q="finnesikke")
 
 

@@ -39,3 +39,39 @@ def test_ranked_matches_are_the_filtered_matches(docs):
     assert sorted(matches) == sorted(org.pk for org in docs)
     assert search_matches("lagring", kind="doc") == matches
     assert list(search_matches("finnesikke", kind="doc")) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's text search configurations")
+def test_overlapping_word_forms_are_read_once_with_the_same_matches(db):
+    made = [OrganisationFactory(name=name) for name in ("A", "B", "C", "D", "E")]
+    texts = [
+        "Skytjenester og tjenesten for lagring",
+        "Tjenestekatalog med lagringstjeneste",
+        "Sikkerhetskopi og sikker drift",
+        "It's a user's e-post 365",
+        "og i på",
+    ]
+    for org, text in zip(made, texts, strict=True):
+        search_index_update(kind="doc", object_id=org.pk, title=org.name, body=text)
+    # "tjenester": norwegian and english give 'tjenest', simple 'tjenester' — covered by 'tjenest'
+    _sql, params = core_search._pg_tsquery_sql(["tjenester"])
+    assert params == ["'tjenest':*"]
+    for words in (["tjenester"], ["lagring"], ["sikkerhet"], ["user", "s"], ["e", "post"], ["og"], ["365"]):
+        deduped_sql, deduped_params = core_search._pg_tsquery_sql(words)
+        full = " && ".join(
+            "(to_tsquery('norwegian'::regconfig, %s) || to_tsquery('english'::regconfig, %s)"
+            " || to_tsquery('simple'::regconfig, %s))"
+            for _ in words
+        )
+        full_params = [op for op in core_search.tsquery_operands(words) for _ in range(3)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT object_id FROM core_searchentry WHERE kind = 'doc' AND document @@ ({full}) ORDER BY 1",  # noqa: S608 - fixed SQL text
+                full_params,
+            )
+            expected = cursor.fetchall()
+            cursor.execute(
+                f"SELECT object_id FROM core_searchentry WHERE kind = 'doc' AND document @@ {deduped_sql} ORDER BY 1",  # noqa: S608 - fixed SQL text
+                deduped_params,
+            )
+            assert cursor.fetchall() == expected, words
