@@ -276,14 +276,18 @@ def horizontal_bars(
     amount_title: str,
     description: str,
 ) -> dict[str, Any]:
-    """One bar per category, in the order of `rows` (highest first)."""
+    """One bar per category, in the order of `rows` (highest first).
+
+    The category axis has no title: its labels are the categories, the figure's heading says what they are, and
+    a rotated title beside long labels was drawn over them (vega places it from measured label widths).
+    """
     rows = list(rows)
     order = [row[category_field] for row in rows]
     chart = (
         alt.Chart(_data(rows, [category_field, amount_field], [amount_field]), description=description)
         .mark_bar(color=PALETTE[0])
         .encode(
-            y=alt.Y(f"{category_field}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(f"{category_field}:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
             x=alt.X(f"{amount_field}:Q", title=amount_title, axis=alt.Axis(format=",.0f")),
             tooltip=[
                 alt.Tooltip(f"{category_field}:N", title=category_title),
