@@ -56,6 +56,7 @@ urlpatterns: list = [
     path("ekspertgrupper/soknader/<int:pk>/", community_views.membership_decide, name="membership_decide"),
     path("ekspertgrupper/<slug:slug>/", community_views.group_detail, name="group"),
     path("ekspertgrupper/<slug:slug>/sok/", community_views.group_apply, name="group_apply"),
+    path("ekspertgrupper/<slug:slug>/trekk/", community_views.group_withdraw, name="group_withdraw"),
     path("ekspertgrupper/<slug:slug>/endre/", community_views.group_edit, name="group_edit"),
     path("ekspertgrupper/<slug:slug>/slett/", community_views.group_delete, name="group_delete"),
     path("moter/", community_views.meeting_list, name="meetings"),

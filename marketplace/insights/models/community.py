@@ -43,6 +43,7 @@ class MembershipStatus(models.TextChoices):
     PENDING = "pending", _("Venter på behandling")
     APPROVED = "approved", _("Medlem")
     REJECTED = "rejected", _("Avslått")
+    WITHDRAWN = "withdrawn", _("Trukket")
 
 
 class GroupMembership(models.Model):

@@ -106,6 +106,32 @@ def membership_decide(
     return membership
 
 
+@transaction.atomic
+def membership_withdraw(*, actor: Any, group: ExpertGroup, now: dt.datetime | None = None) -> GroupMembership:
+    """The actor withdraws their pending application, or leaves the group (the seat is freed)."""
+    membership = (
+        GroupMembership.objects.select_for_update()
+        .filter(group=group, user=actor, status__in=[MembershipStatus.PENDING, MembershipStatus.APPROVED])
+        .first()
+    )
+    if membership is None:
+        raise Conflict(_("Du har ingen søknad eller plass i denne gruppen."))
+    now = now or timezone.now()
+    was = membership.status
+    membership.status = MembershipStatus.WITHDRAWN
+    membership.decided_at = now
+    membership.save(update_fields=["status", "decided_at"])
+    audit_record(
+        actor=actor,
+        verb="insights.group_withdraw",
+        target=membership,
+        organisation=membership.organisation,
+        data={"group": group.slug, "was": was},
+        now=now,
+    )
+    return membership
+
+
 RESERVED_SLUGS = {"ny", "soknader"}  # paths under /innsikt/ekspertgrupper/
 
 

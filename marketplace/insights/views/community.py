@@ -93,6 +93,25 @@ def group_apply(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def group_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    """Withdraw one's own application, or leave the group."""
+    group = selectors.group_get(slug)
+    try:
+        membership = services.membership_withdraw(actor=request.user, group=group)
+    except exceptions.ApplicationError as exc:
+        report(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Søknaden er trukket.")
+            if membership.decided_by_id is None
+            else _("Du er meldt ut av gruppen."),
+        )
+    return redirect("insights:group", slug=group.slug)
+
+
+@login_required
+@require_POST
 def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_manage_expert_groups(request.user):
         raise PermissionDenied(_("Bare MPS behandler søknader til ekspertgruppene."))

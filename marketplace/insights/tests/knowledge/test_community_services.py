@@ -67,6 +67,29 @@ def test_apply_twice_refused_and_after_rejection_allowed(actors, group):
     assert GroupMembership.objects.filter(user=actors.buyer).count() == 2
 
 
+def test_withdraw_an_application_or_leave_the_group(actors, group):
+    services.group_apply(actor=actors.buyer, group=group, now=NOW)
+    withdrawn = services.membership_withdraw(actor=actors.buyer, group=group, now=NOW)
+    assert (withdrawn.status, withdrawn.decided_at) == (MembershipStatus.WITHDRAWN, NOW)
+    # nothing left to withdraw: refused, nothing changed
+    events = AuditEvent.objects.count()
+    with pytest.raises(Conflict) as caught:
+        services.membership_withdraw(actor=actors.buyer, group=group, now=NOW)
+    assert caught.value.message == "Du har ingen søknad eller plass i denne gruppen."
+    assert AuditEvent.objects.count() == events
+    # a new application is allowed; once approved, leaving frees the only seat for the next applicant
+    again = services.group_apply(actor=actors.buyer, group=group, now=NOW)
+    services.membership_decide(actor=actors.staff, membership=again, approve=True, now=NOW)
+    waiting = services.group_apply(actor=actors.other_buyer, group=group, now=NOW)
+    services.membership_withdraw(actor=actors.buyer, group=group, now=NOW)
+    assert services.group_seats_taken(group) == 0
+    services.membership_decide(actor=actors.staff, membership=waiting, approve=True, now=NOW)
+    assert list(GroupMembership.objects.filter(user=actors.buyer).values_list("status", flat=True).order_by("pk")) == [
+        MembershipStatus.WITHDRAWN, MembershipStatus.WITHDRAWN,
+    ]  # fmt: skip
+    assert AuditEvent.objects.filter(verb="insights.group_withdraw").count() == 2
+
+
 def test_supplier_and_staff_may_not_apply_closed_group_refuses(actors, group):
     for who in (actors.supplier, actors.staff):
         with pytest.raises(PermissionDenied):

@@ -271,6 +271,27 @@ def test_group_apply_and_decide_through_views(actors, world, login):
     assert "CIPS-ekspertgruppen" in page
 
 
+def test_group_withdraw_through_views(actors, world, login):
+    apply = reverse("insights:group_apply", args=["cips"])
+    withdraw = reverse("insights:group_withdraw", args=["cips"])
+    login(actors.buyer, actors.buyer_org).post(apply, {"motivation": "Erfaring med IaaS."})
+    membership = GroupMembership.objects.get()
+    # anonymous: to the log-in page; another user has nothing to withdraw: the application stays
+    assert Client().post(withdraw).status_code == 302
+    other = login(actors.other_buyer, actors.other_org)
+    page = other.post(withdraw, follow=True).content.decode()
+    assert "Du har ingen søknad eller plass i denne gruppen." in page
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.PENDING
+    assert login(actors.buyer, actors.buyer_org).get(withdraw).status_code == 405
+    buyer = login(actors.buyer, actors.buyer_org)
+    assert "Trekk søknaden" in buyer.get(reverse("insights:group", args=["cips"])).content.decode()
+    page = buyer.post(withdraw, follow=True).content.decode()
+    assert "Søknaden er trukket." in page
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.WITHDRAWN
+
+
 def test_meeting_register_full_and_cancel_through_views(actors, world, login):
     url = reverse("insights:meeting_register", args=[world["meeting"].pk])
     assert login(actors.supplier, actors.supplier_org).post(url).status_code == 403
