@@ -29,8 +29,19 @@ def edit_starts_new_version(state: str) -> bool:
     return state == SIGNED_OFF
 
 
-def sign_off_problems(*, state: str, dpo_opinion: str, has_processing: bool) -> list[tuple[str, str]]:
-    """(field, message) for what stops a sign-off."""
+def sign_off_problems(
+    *,
+    state: str,
+    dpo_opinion: str,
+    has_processing: bool,
+    open_high_findings: int = 0,
+    accepts_residual_risk: bool = False,
+) -> list[tuple[str, str]]:
+    """(field, message) for what stops a sign-off.
+
+    High-severity findings still open do not forbid it (the organisation may accept the residual risk, as the EDPB
+    steps allow), but the one signing off must say so explicitly.
+    """
     problems: list[tuple[str, str]] = []
     if state != IN_REVIEW:
         problems.append(
@@ -43,6 +54,16 @@ def sign_off_problems(*, state: str, dpo_opinion: str, has_processing: bool) -> 
             (
                 "processing",
                 gettext_noop("Registrer minst én behandling (formål og kategori) før godkjenning."),
+            )
+        )
+    if open_high_findings and not accepts_residual_risk:
+        problems.append(
+            (
+                "accept_residual_risk",
+                gettext_noop(
+                    "Vurderingen har alvorlige funn som ikke er lukket. Lukk dem, eller bekreft at "
+                    "personvernombudet har vurdert dem og at virksomheten godtar restrisikoen."
+                ),
             )
         )
     return problems

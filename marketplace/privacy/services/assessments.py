@@ -24,6 +24,7 @@ from marketplace.core.audit import audit_record
 from marketplace.core.deadlines import OSLO
 from marketplace.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from marketplace.privacy.assessment_rules import adequacy, workflow
+from marketplace.privacy.assessment_rules import findings as findings_engine
 from marketplace.privacy.models import (
     ActionItem,
     Assessment,
@@ -552,15 +553,25 @@ def assessment_return(*, actor: Any, assessment: Assessment, now: dt.datetime | 
 
 
 def assessment_sign_off(
-    *, actor: Any, assessment: Assessment, now: dt.datetime | None = None
+    *,
+    actor: Any,
+    assessment: Assessment,
+    accept_residual_risk: bool = False,
+    now: dt.datetime | None = None,
 ) -> AssessmentVersion:
-    """Sign off (DPO opinion required) and freeze the content as version `assessment.version`."""
-    from marketplace.privacy.selectors.assessments import assessment_document
+    """Sign off (DPO opinion required) and freeze the content as version `assessment.version`.
+
+    Open high-severity findings need `accept_residual_risk`; the audit event lists the ones accepted.
+    """
+    from marketplace.privacy.selectors.assessments import assessment_document, assessment_findings
 
     now = now or timezone.now()
     _require(actor, assessment)
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        high = sorted(
+            {f.rule_id for f in assessment_findings(assessment) if f.severity == findings_engine.HIGH}
+        )
         _fail(
             [
                 (field, _(message))
@@ -568,6 +579,8 @@ def assessment_sign_off(
                     state=assessment.state,
                     dpo_opinion=assessment.dpo_opinion,
                     has_processing=assessment.processing.exists(),
+                    open_high_findings=len(high),
+                    accepts_residual_risk=accept_residual_risk,
                 )
             ]
         )
@@ -590,7 +603,7 @@ def assessment_sign_off(
             verb="privacy.assessment_signed_off",
             target=assessment,
             organisation=assessment.organisation,
-            data={"version": assessment.version},
+            data={"version": assessment.version, "accepted_high_findings": high},
             now=now,
         )
     return version

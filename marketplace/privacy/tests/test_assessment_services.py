@@ -261,11 +261,15 @@ def test_workflow_sign_off_freezes_a_version_and_an_edit_starts_the_next(buyer_o
         actor=user, organisation=buyer_org, assessed_on=ASSESSED_ON, service_name="X"
     )
     with pytest.raises(ValidationFailed) as exc:
-        services.assessment_sign_off(actor=user, assessment=assessment)
+        services.assessment_sign_off(actor=user, assessment=assessment, accept_residual_risk=True)
     assert [e["field"] for e in exc.value.errors] == ["state", "dpo_opinion", "processing"]
     _ready_for_sign_off(user, assessment)
     services.assessment_submit(actor=user, assessment=assessment)
     version = services.assessment_sign_off(actor=user, assessment=assessment)
+    assert AuditEvent.objects.filter(verb="privacy.assessment_signed_off").get().data == {
+        "version": 1,
+        "accepted_high_findings": [],
+    }
     assessment.refresh_from_db()
     assert (assessment.state, assessment.version, version.number) == ("signed_off", 1, 1)
     assert version.snapshot["processing"][0]["purpose"] == "Saksbehandling"
@@ -288,8 +292,34 @@ def test_workflow_sign_off_freezes_a_version_and_an_edit_starts_the_next(buyer_o
     assert "privacy.assessment_new_version" in verbs()
     assert verbs()[-1] == "privacy.assessment_processing_added"
     services.assessment_submit(actor=user, assessment=assessment)
-    services.assessment_sign_off(actor=user, assessment=assessment)
+    services.assessment_sign_off(actor=user, assessment=assessment, accept_residual_risk=True)
     assert list(assessment.versions.values_list("number", flat=True)) == [2, 1]
+
+
+def test_sign_off_with_open_high_findings_needs_the_residual_risk_accepted(buyer_org):
+    user = officer(buyer_org, roles=(Role.ORG_ADMIN, Role.PRIVACY_OFFICER))
+    assessment = office_suite_example(
+        actor=user, organisation=buyer_org, assessed_on=ASSESSED_ON, service=office_service()
+    )
+    assessment.dpo_opinion = "Overføringene til USA er ikke avklart."  # the example leaves the opinion open
+    assessment.save(update_fields=["dpo_opinion"])
+    services.assessment_submit(actor=user, assessment=assessment)
+    assessment.refresh_from_db()
+    high = sorted({f.rule_id for f in assessment_findings(assessment) if f.severity == "high"})
+    assert "US_NOT_DPF" in high
+    events = len(verbs())
+    with pytest.raises(ValidationFailed) as exc:
+        services.assessment_sign_off(actor=user, assessment=assessment)
+    assert [e["field"] for e in exc.value.errors] == ["accept_residual_risk"]
+    assessment.refresh_from_db()
+    assert (assessment.state, assessment.versions.count(), len(verbs())) == ("in_review", 0, events)
+    services.assessment_sign_off(actor=user, assessment=assessment, accept_residual_risk=True)
+    assessment.refresh_from_db()
+    assert assessment.state == "signed_off"
+    assert AuditEvent.objects.filter(verb="privacy.assessment_signed_off").get().data == {
+        "version": 1,
+        "accepted_high_findings": high,
+    }
 
 
 def test_submit_twice_is_refused(buyer_org):
@@ -435,7 +465,7 @@ def test_privacy_coverage(buyer_org, other_buyer_org):
     _ready_for_sign_off(user, assessment)
     services.assessment_submit(actor=user, assessment=assessment)
     assert statistics.privacy_coverage() == {"services_in_use": 3, "with_completed_assessment": 0}
-    services.assessment_sign_off(actor=user, assessment=assessment)
+    services.assessment_sign_off(actor=user, assessment=assessment, accept_residual_risk=True)
     assert statistics.privacy_coverage() == {"services_in_use": 3, "with_completed_assessment": 1}
 
 
@@ -620,7 +650,7 @@ def test_row_update_on_signed_off_starts_next_version_and_keeps_the_snapshot(buy
     )
     _ready_for_sign_off(user, assessment)
     services.assessment_submit(actor=user, assessment=assessment)
-    services.assessment_sign_off(actor=user, assessment=assessment)
+    services.assessment_sign_off(actor=user, assessment=assessment, accept_residual_risk=True)
     row = assessment.processing.get()
     services.assessment_row_update(
         actor=user,

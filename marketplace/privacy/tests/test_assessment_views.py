@@ -193,7 +193,17 @@ def test_start_from_service_page_then_fill_and_sign_off(request, buyer_org):
     )
     assert response.status_code == 302
     client.post(reverse("privacy:assessment_state", args=[created.pk]), {"action": "submit"})
-    client.post(reverse("privacy:assessment_state", args=[created.pk]), {"action": "sign_off"})
+    # open high-severity findings: the page asks for the residual risk to be accepted, and nothing is signed
+    page = client.post(
+        reverse("privacy:assessment_state", args=[created.pk]), {"action": "sign_off"}, follow=True
+    ).content.decode()
+    assert "godtar restrisikoen" in page
+    created.refresh_from_db()
+    assert (created.state, created.versions.count()) == ("in_review", 0)
+    client.post(
+        reverse("privacy:assessment_state", args=[created.pk]),
+        {"action": "sign_off", "accept_residual_risk": "1"},
+    )
     created.refresh_from_db()
     assert (created.state, created.is_limited_to_instructions, created.versions.count()) == (
         "signed_off",
@@ -307,7 +317,7 @@ def test_api_returns_a_frozen_version(buyer_org):
         ),
     )
     services.assessment_submit(actor=user, assessment=assessment)
-    services.assessment_sign_off(actor=user, assessment=assessment)
+    services.assessment_sign_off(actor=user, assessment=assessment, accept_residual_risk=True)
     services.assessment_update(
         actor=user,
         assessment=assessment,
@@ -546,7 +556,7 @@ def test_json_report_of_a_signed_off_version_is_the_frozen_snapshot(request, ass
         ),
     )
     services.assessment_submit(actor=user, assessment=assessment)
-    services.assessment_sign_off(actor=user, assessment=assessment)
+    services.assessment_sign_off(actor=user, assessment=assessment, accept_residual_risk=True)
     row = assessment.actions.get()
     edit = client.get(reverse("privacy:assessment_row_edit", args=[assessment.pk, "action", row.pk]))
     assert "Lagrer du en endring, blir den et utkast til neste versjon" in edit.content.decode()

@@ -4,6 +4,7 @@ catalogue), the assessment page with its sections and findings, row forms, workf
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -134,9 +135,11 @@ def _detail_context(assessment: Assessment) -> dict[str, Any]:
         {"row": row, "level": risk_rules.risk_level(row.severity, row.likelihood)}
         for row in assessment.risks.all()
     ]
+    findings = selectors.assessment_findings(assessment)
     return {
         "assessment": assessment,
-        "findings": selectors.assessment_findings(assessment),
+        "findings": findings,
+        "high_findings": len({f.rule_id for f in findings if f.severity == "high"}),
         "transfers": selectors.transfer_rows_with_decisions(assessment),
         "risks": risks,
         "versions": assessment.versions.all(),
@@ -353,7 +356,7 @@ def assessment_risk_edit_view(request: HttpRequest, pk: int, event: str) -> Http
     )
 
 
-STATE_ACTIONS = {
+STATE_ACTIONS: dict[str, tuple[Callable[..., Any], Any]] = {
     "submit": (services.assessment_submit, gettext_lazy("Vurderingen er sendt til gjennomgang.")),
     "return": (services.assessment_return, gettext_lazy("Vurderingen er sendt tilbake til utkast.")),
     "sign_off": (
@@ -372,8 +375,11 @@ def assessment_state_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Ukjent handling."))
         return redirect("privacy:assessment_detail", assessment.pk)
     service, success = action
+    options: dict[str, Any] = {}
+    if request.POST.get("action") == "sign_off":
+        options["accept_residual_risk"] = request.POST.get("accept_residual_risk") == "1"
     try:
-        service(actor=request.user, assessment=assessment)
+        service(actor=request.user, assessment=assessment, **options)
     except exceptions.PermissionDenied as exc:
         raise PermissionDenied(exc.message) from exc
     except exceptions.ValidationFailed as exc:
