@@ -54,6 +54,11 @@ __all__ = ["IngestError", "finops_import", "import_summary"]
 
 _PERIOD_NULL_RULE = "BillingPeriodStart-nullability"
 
+# Snappy rather than zstd for the stored files: about 1.5x the size, but the reports decode the DECIMAL money columns
+# about a third faster (CPU 0.08 s instead of 0.11 s for four sums over 1 M rows, measured) and the write is cheaper;
+# every Parquet reader (DuckDB, Spark, pandas) reads it.
+STORED_COMPRESSION = "snappy"
+
 logger = logging.getLogger(__name__)
 
 
@@ -177,10 +182,12 @@ def finops_import(
             raise IngestError(str(exc)) from exc
         findings.extend(converter_findings)
         total_bytes = sources.bytes_total
+        stage_db = _stage(con, sources, spill)
         result = check_relation(
             con,
             relation,
             version=focus_version,
+            stage=stage_db,
             execute=lambda sql: _execute_with_progress(
                 con,
                 sql,
@@ -236,6 +243,33 @@ def finops_import(
     return focus_import
 
 
+# Sources estimated above this many rows are checked into a DuckDB file in the spill folder (stored compressed, about a
+# tenth of the size: 87 MB instead of 1 GB for 1 M synthetic rows) rather than a temporary table (uncompressed in
+# memory, spilled uncompressed beyond the memory limit): costs about 2.5 CPU seconds more per million rows, measured,
+# but keeps 100 M rows within memory and disk.
+STAGE_ON_DISK_ROWS = 2_000_000
+_CSV_BYTES_PER_ROW = 700  # a FOCUS CSV row with every column (synthetic data: 742 bytes)
+_GZIP_RATIO = 8
+
+
+def _estimated_rows(con: duckdb.DuckDBPyConnection, sources: reader.Sources) -> int:
+    if sources.kind == "parquet":
+        found = con.execute(
+            "SELECT sum(num_rows) FROM parquet_file_metadata(?)", [[str(f) for f in sources.files]]
+        ).fetchone()
+        return int(found[0] or 0) if found else 0
+    size = sum(f.stat().st_size * (_GZIP_RATIO if reader.sniff(f) == "csv.gz" else 1) for f in sources.files)
+    return size // _CSV_BYTES_PER_ROW
+
+
+def _stage(con: duckdb.DuckDBPyConnection, sources: reader.Sources, spill: str) -> str | None:
+    """Attach a DuckDB file in the spill folder for the checked rows of a large source (None: a temporary table)."""
+    if _estimated_rows(con, sources) <= STAGE_ON_DISK_ROWS:
+        return None
+    con.execute(f"ATTACH {_q(str(Path(spill) / 'stage.duckdb'))} AS finops_stage")
+    return "finops_stage"
+
+
 def _message(exc: Exception) -> str:
     if isinstance(exc, IngestError):
         return str(exc)
@@ -285,7 +319,7 @@ def _checked_view(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
                CASE WHEN x_RejectReason IS NULL AND "BillingPeriodStart" IS NULL
                     THEN {_q(_PERIOD_NULL_RULE)} ELSE x_RejectReason END AS x_RejectReason,
                x_BillingPeriod
-        FROM "{table}"
+        FROM {table}
         """
     )
     return [
@@ -389,7 +423,7 @@ def _write_periods(
             con.execute(
                 f"COPY (SELECT {select} FROM checked WHERE x_RejectReason IS NULL "
                 f"AND x_BillingPeriod = DATE {_q(period.isoformat())}) "
-                f"TO {_q(str(temp))} (FORMAT parquet, COMPRESSION zstd)"
+                f"TO {_q(str(temp))} (FORMAT parquet, COMPRESSION {STORED_COMPRESSION})"
             )
             with temp.open("rb") as fh:
                 os.fsync(fh.fileno())
