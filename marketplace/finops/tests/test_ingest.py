@@ -159,8 +159,8 @@ def test_rejected_rows_are_counted_reported_and_not_stored(tmp_path):
 
 @pytest.mark.parametrize("kind", ["csv", "parquet"])
 def test_a_large_source_checked_in_a_file_stage_gives_the_same_import(tmp_path, monkeypatch, kind):
-    """Above ingest.STAGE_ON_DISK_ROWS the checked rows go to a DuckDB file instead of a temporary table: same
-    counts, findings (with first rows) and stored rows."""
+    """Above ingest.STAGE_ON_DISK_ROWS the checked rows go to a DuckDB file instead of an in-memory database: same
+    counts, findings (with first rows) and stored rows, written per period by parallel cursors."""
     from marketplace.finops.services import ingest
 
     rows = [
