@@ -89,12 +89,30 @@ def open_sources(con: duckdb.DuckDBPyConnection, paths: list[str | Path], name: 
     try:
         if kind == "parquet":
             reader = f"read_parquet({file_list}, union_by_name = true)"
+            row = _parquet_row_number(con, files, reader)
         else:
             reader = f"read_csv({file_list}, header = true, all_varchar = true, union_by_name = true)"
-        con.execute(
-            f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT *, row_number() OVER () AS x_SourceRow FROM {reader}'
-        )
+            row = "row_number() OVER ()"
+        con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT *, {row} AS x_SourceRow FROM {reader}')
         con.execute(f'DESCRIBE "{name}"').fetchall()
     except duckdb.Error as exc:
         raise SourceError(f"Could not read the file(s): {str(exc).splitlines()[0]}") from exc
     return Sources(files=files, bytes_total=sum(f.stat().st_size for f in files), kind=kind)
+
+
+def _parquet_row_number(con: duckdb.DuckDBPyConnection, files: list[Path], reader: str) -> str:
+    """The 1-based row number across the Parquet files from the reader's virtual columns `file_index` and
+    `file_row_number` plus each file's row offset (from the files' metadata): unlike `row_number() OVER ()` it
+    needs no window over all rows (which holds the whole source in memory on one thread), and it follows the file
+    order whatever the scan order. Falls back to `row_number() OVER ()` when a file has a column of those names."""
+    names = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
+    if names & {"file_index", "file_row_number"}:
+        return "row_number() OVER ()"
+    offsets = [0]
+    for path in files:
+        found = con.execute("SELECT num_rows FROM parquet_file_metadata(?)", [str(path)]).fetchone()
+        offsets.append(offsets[-1] + int(found[0] if found else 0))
+    if len(files) == 1:
+        return "CAST(file_row_number + 1 AS BIGINT)"
+    offset_list = f"CAST([{', '.join(str(o) for o in offsets[:-1])}] AS BIGINT[])"
+    return f"{offset_list}[CAST(file_index AS BIGINT) + 1] + CAST(file_row_number AS BIGINT) + 1"

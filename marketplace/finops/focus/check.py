@@ -8,14 +8,17 @@ Contract (used by ingest and by `mps finops check`):
 Parquet), FOCUS column names, plus an `x_SourceRow` BIGINT column. The result carries the FOCUS version checked
 against, the findings, `fatal` (the file cannot be used at all: say why in an ERROR finding), and `select_sql`: a
 SELECT over the relation that yields every `schema.FOCUS_COLUMNS` column with its stored type (normalised), then
-`x_SourceRow` and `x_RejectReason` (NULL for a usable row, else the rule id(s) that reject it, comma separated).
+`x_SourceRow` and `x_RejectReason` (NULL for a usable row, else the rule id(s) that reject it, comma separated);
+`table` is the (quoted) name of the table it reads, which also has `x_BillingPeriod` (the first day of BillingPeriodStart's
+month, for the ingest's writes per billing period).
 
 How: the rules are data (`focus/spec/columns.json`: types, feature levels, nullability, allowed values per column
 and version; the rule ids are documented there). From them one stack of DuckDB views is generated over the relation
 (normalise each column, then one boolean flag per rule, then the reject reason). The source is read and normalised
-once: the stored columns, the flags and the reject reason are materialised into one temporary table (`execute`, when
-given, runs that statement, e.g. with progress reporting); the counts of every flag, the commitment-discount
-identities and `select_sql` all read that table. Files with date-times written with slashes in day/month order
+once: the stored columns, the reject reason and the flags (as bits of a few BIGINT columns) are materialised into one
+temporary table (`execute`, when given, runs that statement, e.g. with progress reporting); the counts of every flag
+(one GROUP BY over the distinct flag combinations), the commitment-discount identities and `select_sql` all read
+that table. Files with date-times written with slashes in day/month order
 (found while counting) are read a second time with that order. No per-row Python. The views, the table and the
 macros live on `con` (temporary), so `select_sql` must be run on the same connection.
 """
@@ -59,6 +62,7 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     fatal: bool = False
     select_sql: str = ""
+    table: str = ""
     rows: int = 0
     rows_rejected: int = 0
 
@@ -85,7 +89,11 @@ def check_relation(
     *,
     version: str | None = None,
     execute: Callable[[str], None] | None = None,
+    stage: str | None = None,
 ) -> CheckResult:
+    """Check the rows of `relation` (see the module docstring). `stage` names an attached DuckDB database to hold
+    the checked rows' table instead of a temporary table: a file database stores them compressed (about a tenth of
+    the size, for sources larger than memory) at some CPU cost."""
     if version is not None and version not in VERSIONS:
         raise ValueError(f"Unknown FOCUS version {version!r}; known: {', '.join(VERSIONS)}")
     source_types = _types_of(con, relation)
@@ -254,21 +262,22 @@ def check_relation(
             order,
             dt_text,
             execute or (lambda sql: _run(con, sql)),
+            stage,
         )
-        counted, slash = _count(con, out, rules, dt_text)
-        n_slash, n_day_first, n_month_first = slash
+        counted = _count(con, out, len(rules), dt_text)
+        n_slash, n_day_first, n_month_first = counted.slash
         wanted = "ambiguous" if n_day_first and n_month_first else "dmy" if n_day_first else "mdy"
         if wanted == order:
             break
         order = wanted
-    rows, rejected = int(counted[0] or 0), int(counted[1] or 0)
+    rows, rejected = counted.rows, counted.rejected
     order_note = {
         "mdy": "; slash dates read as month/day/year (no first part above 12 in the file)",
         "dmy": "; slash dates read as day/month/year (a first part above 12 occurs in the file)",
         "ambiguous": "; slash dates occur in both day/month and month/day order and are not read",
     }[order]
     for i, rule in enumerate(rules):
-        count, first = int(counted[2 + 2 * i] or 0), counted[3 + 2 * i]
+        count, first = counted.counts[i], counted.first[i]
         if count:
             note = (
                 order_note
@@ -294,7 +303,8 @@ def check_relation(
         findings=findings,
         fatal=bool(fatal_rules),
         select_sql=f"SELECT {', '.join(q(name) for name, _kind in FOCUS_COLUMNS)}, x_SourceRow, x_RejectReason "
-        f"FROM {q(out)}",
+        f"FROM {out}",
+        table=out,
         rows=rows,
         rows_rejected=rejected,
     )
@@ -316,6 +326,7 @@ def _build_views(
     order: str,
     dt_text: list[str],
     execute: Callable[[str], None],
+    stage: str | None = None,
 ) -> tuple[list[Rule], str, str]:
     """L1 (normalised values), L2 (one flag per rule), L3 (+ reject reason) over L0, then the one read of the
     source: the table OUT with the stored columns, x_SourceRow, x_RejectReason, the flags and the slash-date
@@ -358,33 +369,80 @@ def _build_views(
         f"CREATE OR REPLACE TEMP VIEW {q(l3)} AS SELECT *, CAST({reason} AS VARCHAR) AS x_RejectReason FROM {q(l2)}"
     )
     out_parts = [stored_expr(name, kind, present) for name, kind in FOCUS_COLUMNS]
-    out_parts += ["x_SourceRow", "x_RejectReason"]
-    out_parts += [f"f{i}" for i in range(len(rules))]
+    out_parts += [
+        "x_SourceRow",
+        "x_RejectReason",
+        "CAST(date_trunc('month', \"BillingPeriodStart\") AS DATE) AS x_BillingPeriod"
+        if "BillingPeriodStart" in present
+        else "CAST(NULL AS DATE) AS x_BillingPeriod",
+    ]
+    # The rule flags and the slash-date evidence as bits of a few BIGINT columns (not one BOOLEAN column each):
+    # the counting pass is then one GROUP BY over the few distinct combinations.
+    bits = [f"f{i}" for i in range(len(rules))]
     for c in dt_text:
         raw = q("r_" + c)
-        out_parts += [
-            f"coalesce(contains({raw}, '/'), false) AS {q('s1_' + c)}",
-            f"coalesce(regexp_matches({raw}, '^\\s*(1[3-9]|[23][0-9])/'), false) AS {q('s2_' + c)}",
-            f"coalesce(regexp_matches({raw}, '^\\s*[0-9]{{1,2}}/(1[3-9]|[23][0-9])/'), false) AS {q('s3_' + c)}",
+        bits += [
+            f"coalesce(contains({raw}, '/'), false)",
+            f"coalesce(regexp_matches({raw}, '^\\s*(1[3-9]|[23][0-9])/'), false)",
+            f"coalesce(regexp_matches({raw}, '^\\s*[0-9]{{1,2}}/(1[3-9]|[23][0-9])/'), false)",
         ]
-    execute(f"CREATE OR REPLACE TEMP TABLE {q(out)} AS SELECT {', '.join(out_parts)} FROM {q(l3)}")
+    for word in range(0, len(bits), _BITS):
+        terms = [
+            f"(CAST({bit} AS BIGINT) << {k})" if k else f"CAST({bit} AS BIGINT)"
+            for k, bit in enumerate(bits[word : word + _BITS])
+        ]
+        out_parts.append(f"({' | '.join(terms)}) AS x_Flags{word // _BITS}")
+    if stage:
+        out = f"{q(stage)}.{q(out)}"
+        execute(f"CREATE OR REPLACE TABLE {out} AS SELECT {', '.join(out_parts)} FROM {q(l3)}")
+    else:
+        out = q(out)
+        execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {', '.join(out_parts)} FROM {q(l3)}")
     return rules, l3, out
 
 
-def _count(
-    con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule], dt_text: list[str]
-) -> tuple[tuple, tuple[int, int, int]]:
-    """Rows, rejected rows, per rule (count, first source row); and the slash-date evidence, from the table."""
-    aggs = ["count(*)", "count_if(x_RejectReason IS NOT NULL)"]
-    for i in range(len(rules)):
-        aggs += [f"count_if(f{i})", f"min(x_SourceRow) FILTER (WHERE f{i})"]
-    for c in dt_text:
-        aggs += [f"count_if({q(prefix + c)})" for prefix in ("s1_", "s2_", "s3_")]
-    counted = con.execute(f"SELECT {', '.join(aggs)} FROM {q(table)}").fetchone()
-    assert counted is not None
-    evidence = counted[2 + 2 * len(rules) :]
-    slash = tuple(sum(int(v or 0) for v in evidence[k::3]) for k in range(3))
-    return counted, (slash[0], slash[1], slash[2])
+_BITS = 62  # rule flags per BIGINT column (bits 0-61)
+
+
+@dataclass
+class _Counted:
+    rows: int
+    rejected: int
+    counts: list[int]  # per rule: rows flagged
+    first: list[int | None]  # per rule: first source row flagged
+    slash: tuple[
+        int, int, int
+    ]  # rows with slash dates, with a first part above 12, with a second part above 12
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str, n_rules: int, dt_text: list[str]) -> _Counted:
+    """Rows, rejected rows, per rule (count, first source row) and the slash-date evidence, from the table: one
+    GROUP BY over the flag words (few distinct combinations), the bits summed up here."""
+    n_bits = n_rules + 3 * len(dt_text)
+    words = [f"x_Flags{w}" for w in range((n_bits + _BITS - 1) // _BITS)]
+    select = ", ".join([*words, "count(*)", "count(x_RejectReason)", "min(x_SourceRow)"])
+    group = f" GROUP BY {', '.join(words)}" if words else ""
+    counts = [0] * n_bits
+    first: list[int | None] = [None] * n_bits
+    rows = rejected = 0
+    for *flags, n, n_rejected, first_row in con.execute(f"SELECT {select} FROM {table}{group}").fetchall():
+        n = int(n or 0)
+        if not n:
+            continue
+        rows += n
+        rejected += int(n_rejected or 0)
+        for w, word in enumerate(flags):
+            word = int(word or 0)
+            while word:
+                low = word & -word
+                i = w * _BITS + low.bit_length() - 1
+                counts[i] += n
+                if first[i] is None or int(first_row) < int(first[i] or 0):
+                    first[i] = int(first_row)
+                word ^= low
+    evidence = counts[n_rules:]
+    slash = tuple(sum(evidence[k::3]) for k in range(3))
+    return _Counted(rows, rejected, counts[:n_rules], first[:n_rules], (slash[0], slash[1], slash[2]))
 
 
 def _commitment_findings(con: duckdb.DuckDBPyConnection, out: str, present: set[str]) -> list[Finding]:
@@ -433,7 +491,7 @@ def _commitment_findings(con: duckdb.DuckDBPyConnection, out: str, present: set[
                  count(*) FILTER (WHERE "ChargeCategory" = 'Usage') AS n_usage,
                  min(x_SourceRow) AS first,
                  min(x_SourceRow) FILTER (WHERE "ChargeCategory" = 'Usage') AS first_usage
-          FROM {q(out)}
+          FROM {out}
           WHERE x_RejectReason IS NULL AND "CommitmentDiscountId" IS NOT NULL
           GROUP BY 1
         """
@@ -500,7 +558,7 @@ def _invoice_findings(con: duckdb.DuckDBPyConnection, out: str, present: set[str
         WITH per_invoice AS (
           SELECT "InvoiceId" AS id, count(DISTINCT "BillingAccountId") AS accounts, count(*) AS n,
                  min(x_SourceRow) AS first
-          FROM {q(out)}
+          FROM {out}
           WHERE x_RejectReason IS NULL AND "InvoiceId" IS NOT NULL
           GROUP BY 1
         )

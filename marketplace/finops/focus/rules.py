@@ -62,8 +62,17 @@ def lit(value: str) -> str:
 
 
 def one_of(expr: str, values: tuple[str, ...]) -> str:
-    """`expr` equals one of `values` (an OR chain: DuckDB plans a long IN list as a join, many times slower)."""
-    return "(" + " OR ".join(f"{expr} = {lit(v)}" for v in values) + ")"
+    """`expr` equals one of `values`, NULL when `expr` is NULL (list_contains over a constant list: about twice as
+    fast as an OR chain on 1 M rows, measured, and never planned as a join as a long IN list can be)."""
+    if len(values) == 1:
+        return f"({expr} = {lit(values[0])})"
+    return f"list_contains([{', '.join(lit(v) for v in values)}], {expr})"
+
+
+def lookup(expr: str, pairs: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str:
+    """The value `pairs` maps `expr` to (NULL when none or when `expr` is NULL): a MAP lookup, cheaper than a CASE
+    with one branch per pair."""
+    return f"map_extract_value(MAP {{{', '.join(f'{lit(k)}: {lit(v)}' for k, v in pairs)}}}, {expr})"
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -219,8 +228,9 @@ def normalise(
         folded: dict[str, list[str]] = {}
         for allowed in col.allowed:
             folded.setdefault(allowed.lower(), []).append(allowed)
-        branches = " ".join(f"WHEN {lit(k)} THEN {lit(vs[0])}" for k, vs in folded.items() if len(vs) == 1)
-        value = f"CASE WHEN {one_of(v, col.allowed)} THEN {v} ELSE CASE lower(trim({v})) {branches} ELSE {v} END END"
+        unique = [(k, vs[0]) for k, vs in folded.items() if len(vs) == 1]
+        folded_value = f"coalesce({lookup(f'lower(trim({v}))', unique)}, {v})" if unique else v
+        value = f"CASE WHEN {one_of(v, col.allowed)} THEN {v} ELSE {folded_value} END"
         rules.append(
             Rule(
                 f"{name}-allowed",
@@ -358,14 +368,13 @@ def row_rules(present: set[str], known: dict[str, spec.Column]) -> list[Rule]:
             )
     if has("ServiceCategory", "ServiceSubcategory"):
         pairs = known["ServiceSubcategory"].category_of
-        case = " ".join(f"WHEN {lit(sub)} THEN {lit(cat)}" for sub, cat in pairs)
         rules.append(
             Rule(
                 "ServiceSubcategory-relationship",
                 "ServiceSubcategory",
                 WARNING,
                 "ServiceSubcategory belongs to another (allowed) ServiceCategory",
-                f'(CASE "ServiceSubcategory" {case} END) <> "ServiceCategory" '
+                f'{lookup(q("ServiceSubcategory"), pairs)} <> "ServiceCategory" '
                 f"AND {one_of(q('ServiceCategory'), known['ServiceCategory'].allowed)}",
             )
         )

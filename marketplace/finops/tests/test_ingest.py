@@ -157,6 +157,47 @@ def test_rejected_rows_are_counted_reported_and_not_stored(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_a_large_source_checked_in_a_file_stage_gives_the_same_import(tmp_path, monkeypatch, kind):
+    """Above ingest.STAGE_ON_DISK_ROWS the checked rows go to a DuckDB file instead of an in-memory database: same
+    counts, findings (with first rows) and stored rows, written per period by parallel cursors."""
+    from marketplace.finops.services import ingest
+
+    rows = [
+        usage("2026-09-01", "10"),
+        usage("2026-09-02", "10", ChargeCategory="Nonsense"),
+        usage("2026-09-03", "5", ChargeCategory="usage"),
+        usage("2026-10-01", "2.5"),
+    ]
+    write = write_csv if kind == "csv" else write_parquet
+    results = []
+    for threshold in (10**9, 0):
+        monkeypatch.setattr(ingest, "STAGE_ON_DISK_ROWS", threshold)
+        org = OrganisationFactory()
+        account = [{**r, "BillingAccountId": f"ba-{threshold}"} for r in rows]
+        imp = finops_import(organisation=org, paths=[write(tmp_path / f"{threshold}.{kind}", account)])
+        assert imp.status == ImportStatus.DONE, imp.error
+        stored = execute(costs(Scope((org.pk,))).order_by("x_SourceRow"))
+        results.append(
+            (
+                imp.rows_loaded,
+                imp.rows_rejected,
+                sorted((f.rule_id, f.severity, f.rows, f.message) for f in imp.findings.all()),
+                [
+                    (r["x_SourceRow"], r["ChargeCategory"], r["BilledCost"], r["x_BillingPeriod"])
+                    for r in stored
+                ],
+            )
+        )
+    assert results[0] == results[1]
+    assert results[0][:2] == (3, 1)
+    assert results[0][3] == [
+        (1, "Usage", Decimal("10.0000000000"), dt.date(2026, 9, 1)),
+        (3, "Usage", Decimal("5.0000000000"), dt.date(2026, 9, 1)),
+        (4, "Usage", Decimal("2.5000000000"), dt.date(2026, 10, 1)),
+    ]
+
+
 def test_an_import_is_audited(tmp_path):
     nve = OrganisationFactory()
     imp = finops_import(organisation=nve, paths=[write_csv(tmp_path / "c.csv", SEPT_OCT)])
