@@ -243,9 +243,17 @@ def _read_text(file: Any) -> str:
     return str(raw).removeprefix("\ufeff")
 
 
+class ImportedAssets(list[Asset]):
+    """The assets an import created or activated again; `already_active`: names it skipped (already registered)."""
+
+    def __init__(self, created: list[Asset], already_active: list[str]) -> None:
+        super().__init__(created)
+        self.already_active = already_active
+
+
 def assets_import_csv(
     *, actor: Any, organisation: Any, file: IO[bytes] | IO[str] | bytes | str, now: dt.datetime | None = None
-) -> list[Asset]:
+) -> ImportedAssets:
     """Import `name,kind` lines; returns the assets created or activated again. All or nothing."""
     _check(actor, organisation)
     text = _read_text(file)
@@ -322,6 +330,7 @@ def assets_import_csv(
             _("Ingenting ble importert. Rett feilene i filen og prøv igjen."), errors=errors
         )
     created = []
+    already_active = []
     with transaction.atomic():
         for name, kind in rows:
             asset = _store(
@@ -334,6 +343,8 @@ def assets_import_csv(
             )
             if asset is not None:
                 created.append(asset)
+            else:
+                already_active.append(name)
         audit_record(
             actor=actor,
             verb="cyber.assets.imported",
@@ -341,7 +352,7 @@ def assets_import_csv(
             data={"rows": len(rows), "created": [a.name for a in created]},
             now=now,
         )
-    return created
+    return ImportedAssets(created, already_active)
 
 
 def discovery_lookups(name: str, context: ScanContext) -> list[str]:

@@ -191,6 +191,7 @@ def test_import_csv(buyer_org, officer):
         ("www.nve.no", "host", "imported"),
         ("varsom.no", "domain", "imported"),
     ]
+    assert created.already_active == ["nve.no"]
     assert Asset.objects.filter(organisation=buyer_org).count() == 3
     (event,) = events("cyber.assets.imported")
     assert event.data == {"rows": 3, "created": ["www.nve.no", "varsom.no"]}

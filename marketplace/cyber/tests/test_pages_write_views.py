@@ -66,6 +66,14 @@ def test_import_a_csv(client, org, officer):
         ("eksempel.no", "domain", AssetSource.IMPORTED),
         ("www.eksempel.no", "host", AssetSource.IMPORTED),
     ]
+    # the same file again plus one new line: the message says how many were there already
+    upload = SimpleUploadedFile(
+        "a.csv",
+        b"name,kind\neksempel.no,domain\nwww.eksempel.no,host\nny.eksempel.no,host\n",
+        content_type="text/csv",
+    )
+    page = client.post(reverse("cyber:asset_import"), {"file": upload}, follow=True).content.decode()
+    assert "1 ressurs er importert. 2 var registrert fra før." in page
 
 
 def test_a_bad_csv_stores_nothing_and_names_the_line(client, org, officer):

@@ -104,11 +104,15 @@ def asset_import(request: HttpRequest) -> HttpResponse:
                     form.add_error("file", import_error_text(item))
             else:
                 count = len(assets)
-                messages.success(
-                    request,
-                    ngettext("%(count)s ressurs er importert.", "%(count)s ressurser er importert.", count)
-                    % {"count": count},
-                )
+                text = ngettext(
+                    "%(count)s ressurs er importert.", "%(count)s ressurser er importert.", count
+                ) % {"count": count}
+                skipped = len(assets.already_active)
+                if skipped:
+                    text += " " + ngettext(
+                        "%(count)s var registrert fra før.", "%(count)s var registrert fra før.", skipped
+                    ) % {"count": skipped}
+                messages.success(request, text)
                 return redirect("cyber:assets")
         status = 400
     return render(
