@@ -87,5 +87,7 @@ def test_mps_plans_edits_calls_off_and_deletes_a_meeting(page: Page) -> None:
     page.get_by_role("button", name="Avlys møtet").click()
     expect(page.get_by_text("Møtet er avlyst: For få påmeldte")).to_be_visible()
     assert_no_serious_axe_violations(page)
-    page.get_by_role("button", name="Slett møtet").click()
+    # deleting asks first (a disclosure with the real button inside)
+    page.get_by_text("Slett møtet", exact=True).click()
+    page.get_by_role("button", name="Ja, slett møtet").click()
     expect(page.get_by_text("Møtet FinOps-frokost i Oslo er slettet.")).to_be_visible()
