@@ -33,7 +33,7 @@ from marketplace.insights.permissions import (
 from marketplace.insights.selectors import community as selectors
 from marketplace.insights.services import community as services
 from marketplace.insights.services import knowledge as knowledge_services
-from marketplace.insights.views.knowledge_common import report
+from marketplace.insights.views.knowledge_common import attempt, report
 
 
 @require_GET
@@ -82,12 +82,13 @@ def group_apply(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Motivasjonen kan ha høyst 2000 tegn."))
         return redirect("insights:group", slug=group.slug)
-    try:
-        services.group_apply(actor=request.user, group=group, motivation=form.cleaned_data["motivation"])
-    except exceptions.ApplicationError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Søknaden er sendt. MPS behandler den."))
+    attempt(
+        request,
+        lambda: services.group_apply(
+            actor=request.user, group=group, motivation=form.cleaned_data["motivation"]
+        ),
+        _("Søknaden er sendt. MPS behandler den."),
+    )
     return redirect("insights:group", slug=group.slug)
 
 
@@ -121,14 +122,13 @@ def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Ukjent handling."))
         return redirect("insights:group", slug=membership.group.slug)
     approve = form.cleaned_data["decision"] == "approve"
-    try:
-        services.membership_decide(
+    attempt(
+        request,
+        lambda: services.membership_decide(
             actor=request.user, membership=membership, approve=approve, reason=form.cleaned_data["reason"]
-        )
-    except exceptions.ApplicationError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Søknaden er godkjent.") if approve else _("Søknaden er avslått."))
+        ),
+        _("Søknaden er godkjent.") if approve else _("Søknaden er avslått."),
+    )
     return redirect("insights:group", slug=membership.group.slug)
 
 
@@ -284,12 +284,11 @@ def meeting_call_off(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else request.POST.get("reason", "")
-    try:
-        services.meeting_call_off(actor=request.user, meeting=meeting, reason=reason)
-    except exceptions.ApplicationError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Møtet er avlyst."))
+    attempt(
+        request,
+        lambda: services.meeting_call_off(actor=request.user, meeting=meeting, reason=reason),
+        _("Møtet er avlyst."),
+    )
     return redirect("insights:meeting", pk=meeting.pk)
 
 
@@ -349,12 +348,9 @@ def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk)
-    try:
-        services.meeting_cancel(actor=request.user, meeting=meeting)
-    except exceptions.ApplicationError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Du er meldt av."))
+    attempt(
+        request, lambda: services.meeting_cancel(actor=request.user, meeting=meeting), _("Du er meldt av.")
+    )
     return redirect("insights:meeting", pk=meeting.pk)
 
 

@@ -25,7 +25,7 @@ from marketplace.insights.permissions import (
 )
 from marketplace.insights.selectors import forum as selectors
 from marketplace.insights.services import forum as services
-from marketplace.insights.views.knowledge_common import report
+from marketplace.insights.views.knowledge_common import attempt, report
 
 
 def _require_forum(request: HttpRequest) -> None:
@@ -158,12 +158,11 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     _require_forum(request)
     answer = selectors.answer_get_visible_to(request.user, pk)
-    try:
-        services.answer_accept(actor=request.user, answer=answer)
-    except exceptions.ApplicationError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Svaret er merket som godtatt."))
+    attempt(
+        request,
+        lambda: services.answer_accept(actor=request.user, answer=answer),
+        _("Svaret er merket som godtatt."),
+    )
     return redirect("insights:forum_question", pk=answer.question_id)
 
 

@@ -18,7 +18,7 @@ from marketplace.insights.models import Article, ArticleKind
 from marketplace.insights.permissions import can_edit_articles
 from marketplace.insights.selectors import knowledge as selectors
 from marketplace.insights.services import knowledge as services
-from marketplace.insights.views.knowledge_common import report
+from marketplace.insights.views.knowledge_common import attempt, report
 
 
 @require_GET
@@ -137,12 +137,11 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
         if attachment.article_id
         else redirect("insights:meeting", pk=attachment.meeting_id)
     )
-    try:
-        services.attachment_remove(actor=request.user, attachment=attachment)
-    except exceptions.ApplicationError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Vedlegget er slettet."))
+    attempt(
+        request,
+        lambda: services.attachment_remove(actor=request.user, attachment=attachment),
+        _("Vedlegget er slettet."),
+    )
     return back
 
 

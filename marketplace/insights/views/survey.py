@@ -22,7 +22,7 @@ from marketplace.insights.models import Survey
 from marketplace.insights.permissions import can_answer_survey, can_manage_survey, can_view_survey_free_text
 from marketplace.insights.selectors import survey as selectors
 from marketplace.insights.services import survey as services
-from marketplace.insights.views.knowledge_common import report
+from marketplace.insights.views.knowledge_common import attempt, report
 
 
 def _is_open(survey: Survey) -> bool:
@@ -188,10 +188,9 @@ def survey_publish(request: HttpRequest, year: int) -> HttpResponse:
     if not can_manage_survey(request.user):
         raise PermissionDenied(_("Bare MPS kan endre undersøkelsen."))
     survey = selectors.survey_get_visible_to(request.user, year)
-    try:
-        services.survey_publish(actor=request.user, survey=survey)
-    except exceptions.ApplicationError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Undersøkelsen er publisert."))
+    attempt(
+        request,
+        lambda: services.survey_publish(actor=request.user, survey=survey),
+        _("Undersøkelsen er publisert."),
+    )
     return redirect("insights:survey_edit", year=survey.year)
