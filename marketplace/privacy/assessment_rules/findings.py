@@ -164,7 +164,8 @@ def _purposes_per_category(facts: AssessmentFacts) -> list[Finding]:
 def _provider_purposes(facts: AssessmentFacts) -> list[Finding]:
     source = "GDPR art. 6 og 28(10); EDPS 2021-0518; Datatilsynet (DK) 2023-431-0001 og 2023-431-0012"
     findings = []
-    if not facts.provider_purposes_known:
+    # a registered own purpose settles the question (the provider does process for its own purposes)
+    if not facts.provider_purposes_known and not facts.provider_purposes:
         findings.append(
             Finding(
                 "PROVIDER_PURPOSES_UNKNOWN",

@@ -299,7 +299,13 @@ def test_clean_assessment_has_no_findings():
             "Telemetri",
             "EDPS 2021-0518",
         ),
-        ({"provider_purposes_known": False}, "PROVIDER_PURPOSES_UNKNOWN", "high", "", "Datatilsynet (DK)"),
+        (
+            {"provider_purposes_known": False, "provider_purposes": ()},
+            "PROVIDER_PURPOSES_UNKNOWN",
+            "high",
+            "",
+            "Datatilsynet (DK)",
+        ),
         (
             {"provider_purposes": (engine.ProviderPurposeFact("KI-trening", "none"),)},
             "PROVIDER_PURPOSE_NO_BASIS",
@@ -425,6 +431,14 @@ def test_each_finding(changes, rule_id, severity, subject, source_part):
     assert [(f.rule_id, f.severity, f.subject) for f in found] == [(rule_id, severity, subject)]
     assert source_part in found[0].source
     assert found[0].explanation
+
+
+def test_a_registered_own_purpose_settles_whether_the_provider_has_own_purposes():
+    lawful = engine.ProviderPurposeFact("Telemetri", "f")
+    assert engine.findings_for(clean(provider_purposes_known=False, provider_purposes=(lawful,))) == []
+    unlawful = engine.ProviderPurposeFact("KI-trening", "none")
+    found = engine.findings_for(clean(provider_purposes_known=False, provider_purposes=(unlawful,)))
+    assert [f.rule_id for f in found] == ["PROVIDER_PURPOSE_NO_BASIS"]
 
 
 def test_us_recipient_without_dpf_gets_named_and_needs_a_tool():
