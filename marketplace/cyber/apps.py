@@ -7,6 +7,10 @@ class CyberConfig(AppConfig):
     verbose_name = "CyberX"
 
     def ready(self) -> None:
+        from marketplace.core import assets
+
+        assets.stylesheet_register("cyber/cyber.css")
+        assets.stylesheet_register("cyber/intel.css")
         # Registrations (demo data, page panels) are appended here, one line per area.
         from marketplace.cyber import demo as cyber_demo
         from marketplace.cyber import panels as cyber_panels

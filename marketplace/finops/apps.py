@@ -7,6 +7,9 @@ class FinopsConfig(AppConfig):
     verbose_name = "FinOps"
 
     def ready(self) -> None:
+        from marketplace.core import assets
+
+        assets.stylesheet_register("finops/finops.css")
         # Registrations (demo data, page panels) are appended here, one line per area.
         from marketplace.finops.demo import register as register_ingest_demo  # ingest: demo cost data
 

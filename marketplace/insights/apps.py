@@ -7,6 +7,9 @@ class InsightsConfig(AppConfig):
     verbose_name = "Innsikt"
 
     def ready(self) -> None:
+        from marketplace.core import assets
+
+        assets.stylesheet_register("insights/statistics.css")
         # Registrations (demo data, periodic jobs) are appended here, one block per area.
         # notices area: SDK examples and generated Norwegian notices in the demo
         from marketplace.insights import demo_notices

@@ -7,6 +7,9 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Personvern og vilkår"
 
     def ready(self) -> None:
+        from marketplace.core import assets
+
+        assets.stylesheet_register("privacy/assessments.css")
         # Registrations (demo data, page panels, hooks, periodic jobs) are appended here, one block per area.
         # assessments area: service-page panel, demo data, catalogue changes flag assessments for review
         from marketplace.core import hooks
