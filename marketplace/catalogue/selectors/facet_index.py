@@ -21,7 +21,7 @@ import array
 import datetime as dt
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -151,6 +151,7 @@ def _build(version: str) -> FacetIndex:
         )
         for i, scheme in enumerate(SCHEMES)
     }
+    published = Service.objects.filter(status=ServiceStatus.PUBLISHED)
     index = FacetIndex(
         version=version,
         ids=ids,
@@ -161,11 +162,15 @@ def _build(version: str) -> FacetIndex:
         certificates=certificates,
         orders={},
     )
-    published = Service.objects.filter(status=ServiceStatus.PUBLISHED)
-    for sort in SORTS:
-        ordered = order_services(published, sort).values_list("pk", flat=True)
-        index.orders[sort] = index.positions(ordered.iterator(chunk_size=10000))
-    return index
+    return replace(
+        index,
+        orders={
+            sort: index.positions(
+                order_services(published, sort).values_list("pk", flat=True).iterator(10000)
+            )
+            for sort in SORTS
+        },
+    )
 
 
 _current: FacetIndex | None = None

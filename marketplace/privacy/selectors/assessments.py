@@ -128,6 +128,11 @@ def assessment_findings(assessment: Assessment) -> list[engine.Finding]:
     return engine.findings_for(assessment_facts(assessment))
 
 
+def open_high_findings(findings: list[engine.Finding]) -> list[str]:
+    """The rule ids of the high-severity findings among `findings` (what a sign-off must accept), sorted."""
+    return sorted({finding.rule_id for finding in findings if finding.severity == engine.HIGH})
+
+
 def transfer_rows_with_decisions(assessment: Assessment) -> list[tuple[Any, adequacy.AdequacyDecision]]:
     return [
         (

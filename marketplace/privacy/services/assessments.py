@@ -24,7 +24,6 @@ from marketplace.core.audit import audit_record
 from marketplace.core.deadlines import OSLO
 from marketplace.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from marketplace.privacy.assessment_rules import adequacy, workflow
-from marketplace.privacy.assessment_rules import findings as findings_engine
 from marketplace.privacy.models import (
     ActionItem,
     Assessment,
@@ -563,15 +562,17 @@ def assessment_sign_off(
 
     Open high-severity findings need `accept_residual_risk`; the audit event lists the ones accepted.
     """
-    from marketplace.privacy.selectors.assessments import assessment_document, assessment_findings
+    from marketplace.privacy.selectors.assessments import (
+        assessment_document,
+        assessment_findings,
+        open_high_findings,
+    )
 
     now = now or timezone.now()
     _require(actor, assessment)
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        high = sorted(
-            {f.rule_id for f in assessment_findings(assessment) if f.severity == findings_engine.HIGH}
-        )
+        high = open_high_findings(assessment_findings(assessment))
         _fail(
             [
                 (field, _(message))

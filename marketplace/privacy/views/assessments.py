@@ -139,7 +139,7 @@ def _detail_context(assessment: Assessment) -> dict[str, Any]:
     return {
         "assessment": assessment,
         "findings": findings,
-        "high_findings": len({f.rule_id for f in findings if f.severity == "high"}),
+        "high_findings": len(selectors.open_high_findings(findings)),
         "transfers": selectors.transfer_rows_with_decisions(assessment),
         "risks": risks,
         "versions": assessment.versions.all(),
