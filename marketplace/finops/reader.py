@@ -93,7 +93,8 @@ def open_sources(con: duckdb.DuckDBPyConnection, paths: list[str | Path], name: 
         else:
             reader = f"read_csv({file_list}, header = true, all_varchar = true, union_by_name = true)"
             row = "row_number() OVER ()"
-        con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT *, {row} AS x_SourceRow FROM {reader}')
+        # not temporary: the connection's cursors see it (the ingest writes billing periods on several cursors)
+        con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT *, {row} AS x_SourceRow FROM {reader}')
         con.execute(f'DESCRIBE "{name}"').fetchall()
     except duckdb.Error as exc:
         raise SourceError(f"Could not read the file(s): {str(exc).splitlines()[0]}") from exc

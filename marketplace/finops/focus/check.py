@@ -90,10 +90,13 @@ def check_relation(
     version: str | None = None,
     execute: Callable[[str], None] | None = None,
     stage: str | None = None,
+    direct: bool = False,
 ) -> CheckResult:
     """Check the rows of `relation` (see the module docstring). `stage` names an attached DuckDB database to hold
     the checked rows' table instead of a temporary table: a file database stores them compressed (about a tenth of
-    the size, for sources larger than memory) at some CPU cost."""
+    the size, for sources larger than memory) at some CPU cost. `direct`: `relation` is a view that the
+    connection's cursors see (not temporary), so a clean typed source need not be copied: `table` is then a view
+    over it (see `_raw_view`)."""
     if version is not None and version not in VERSIONS:
         raise ValueError(f"Unknown FOCUS version {version!r}; known: {', '.join(VERSIONS)}")
     source_types = _types_of(con, relation)
@@ -247,24 +250,45 @@ def check_relation(
         )
         parts.append(f"regexp_full_match({t}, '{DOTTED}') AS {q('d_' + c)}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW {q(lb)} AS SELECT {', '.join(['*', *parts])} FROM {q(la)}")
+    # A typed source whose every stored column reads as is (text columns as text, numbers and times typed) may be
+    # stored straight from the source: its rows are counted over the views first (no copy), and when no rule
+    # rejects or changes a value, `out` is a view of the source cast to the stored types (the same values the
+    # normalisation gives, see `_raw_view`).
+    direct_ok = (
+        direct
+        and not fatal_rules
+        and not dt_text
+        and not num_text
+        and all(
+            (not varchar_path[name])
+            if known[name].type in ("Decimal", "DateTime")
+            else source_types[source_of[name]].upper() == "VARCHAR"
+            for name in source_of
+            if known[name].stored
+        )
+    )
+    run = execute or (lambda sql: _run(con, sql))
     # slash dates: month/day unless the counting pass finds day-first evidence (then a second pass)
     order = "mdy"
     while True:
-        rules, _l3, out = _build_views(
-            con,
-            lb,
-            f"{relation}__focus{n}",
-            present,
-            source_of,
-            source_types,
-            varchar_path,
-            fatal_rules,
-            order,
-            dt_text,
-            execute or (lambda sql: _run(con, sql)),
-            stage,
+        base = f"{relation}__focus{n}"
+        rules, l3, out_parts = _build_views(
+            con, lb, base, present, source_of, source_types, varchar_path, fatal_rules, order, dt_text
         )
-        counted = _count(con, out, len(rules), dt_text)
+        out = ""
+        if direct_ok:
+            counted = _count(
+                con,
+                f"(SELECT {', '.join(_flag_parts(out_parts))}, x_SourceRow FROM {q(l3)})",
+                rules,
+                dt_text,
+                run,
+            )
+            if not any(counted.counts[i] for i, rule in enumerate(rules) if rule.rejects or rule.changes):
+                out = _raw_view(con, relation, base, source_of, source_types, present)
+        if not out:
+            out = _materialise(con, l3, base, out_parts, run, stage)
+            counted = _count(con, out, rules, dt_text)
         n_slash, n_day_first, n_month_first = counted.slash
         wanted = "ambiguous" if n_day_first and n_month_first else "dmy" if n_day_first else "mdy"
         if wanted == order:
@@ -325,14 +349,12 @@ def _build_views(
     fatal_rules: list[str],
     order: str,
     dt_text: list[str],
-    execute: Callable[[str], None],
-    stage: str | None = None,
-) -> tuple[list[Rule], str, str]:
-    """L1 (normalised values), L2 (one flag per rule), L3 (+ reject reason) over L0, then the one read of the
-    source: the table OUT with the stored columns, x_SourceRow, x_RejectReason, the flags and the slash-date
-    evidence."""
+) -> tuple[list[Rule], str, list[str]]:
+    """L1 (normalised values), L2 (one flag per rule), L3 (+ reject reason) over L0; returns the rules, L3 and the
+    select list over L3 of the checked rows: the stored columns, x_SourceRow, x_RejectReason, x_BillingPeriod, then
+    the flags and the slash-date evidence as bits of `x_Flags<k>` words."""
     known = spec.all_columns()
-    l1, l2, l3, out = (f"{base}_{part}" for part in ("l1", "l2", "l3", "out"))
+    l1, l2, l3 = (f"{base}_{part}" for part in ("l1", "l2", "l3"))
     l1_parts = []
     rules: list[Rule] = []
     for name, col in known.items():
@@ -356,6 +378,7 @@ def _build_views(
             INFO,
             "The text 'null' stands for an empty value; read as null",
             "x_NullLiteral",
+            changes=True,
         )
     )
     flag_parts = [f"coalesce({r.expr}, false) AS f{i}" for i, r in enumerate(rules)]
@@ -392,13 +415,69 @@ def _build_views(
             for k, bit in enumerate(bits[word : word + _BITS])
         ]
         out_parts.append(f"({' | '.join(terms)}) AS x_Flags{word // _BITS}")
+    return rules, l3, out_parts
+
+
+def _flag_parts(out_parts: list[str]) -> list[str]:
+    return [part for part in out_parts if " AS x_Flags" in part]
+
+
+def _materialise(
+    con: duckdb.DuckDBPyConnection,
+    l3: str,
+    base: str,
+    out_parts: list[str],
+    execute: Callable[[str], None],
+    stage: str | None,
+) -> str:
+    """The one read of the source: the table `<base>_out` of the checked rows (in `stage` when given)."""
     if stage:
-        out = f"{q(stage)}.{q(out)}"
+        out = f"{q(stage)}.{q(base + '_out')}"
         execute(f"CREATE OR REPLACE TABLE {out} AS SELECT {', '.join(out_parts)} FROM {q(l3)}")
     else:
-        out = q(out)
+        out = q(base + "_out")
         execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {', '.join(out_parts)} FROM {q(l3)}")
-    return rules, l3, out
+    return out
+
+
+def _raw_view(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    base: str,
+    source_of: dict[str, str],
+    source_types: dict[str, str],
+    present: set[str],
+) -> str:
+    """The checked rows of a clean typed source as a (not temporary) view over `relation`: each stored column is
+    the source column cast to its stored type, which is what the normalisation gives when no rule rejected or
+    changed a row: a text column is kept (no 'null' text, no case or currency fix, valid JSON: each would have
+    flagged a changing rule), a typed number is cast to DECIMAL (a failing cast flags the type rule), a time is
+    cast to TIMESTAMP (a zoned one to its UTC time, as `rules.normalise` does)."""
+    known = spec.all_columns()
+    inner = []
+    for name, src in source_of.items():
+        col = known[name]
+        if not col.stored:
+            continue
+        stype = source_types[src].upper()
+        if col.type == "DateTime" and ("TIME ZONE" in stype or stype == "TIMESTAMPTZ"):
+            inner.append(f"make_timestamp(epoch_us({q(src)})) AS {q(name)}")
+        else:
+            inner.append(f"{q(src)} AS {q(name)}")
+    inner.append("x_SourceRow")
+    stored = [stored_expr(name, kind, present) for name, kind in FOCUS_COLUMNS]
+    period = (
+        "CAST(date_trunc('month', CAST(\"BillingPeriodStart\" AS TIMESTAMP)) AS DATE)"
+        if "BillingPeriodStart" in present
+        else "CAST(NULL AS DATE)"
+    )
+    view = q(base + "_raw")
+    con.execute(
+        f"CREATE OR REPLACE VIEW {view} AS SELECT {', '.join(stored)}, x_SourceRow, "
+        f"CAST(NULL AS VARCHAR) AS x_RejectReason, {period} AS x_BillingPeriod "
+        f"FROM (SELECT {', '.join(inner)} FROM {q(relation)})"
+    )
+    return view
 
 
 _BITS = 62  # rule flags per BIGINT column (bits 0-61)
@@ -415,22 +494,41 @@ class _Counted:
     ]  # rows with slash dates, with a first part above 12, with a second part above 12
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str, n_rules: int, dt_text: list[str]) -> _Counted:
-    """Rows, rejected rows, per rule (count, first source row) and the slash-date evidence, from the table: one
-    GROUP BY over the flag words (few distinct combinations), the bits summed up here."""
+def _count(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rules: list[Rule],
+    dt_text: list[str],
+    execute: Callable[[str], None] | None = None,
+) -> _Counted:
+    """Rows, rejected rows, per rule (count, first source row) and the slash-date evidence, from `table` (the
+    checked rows' table, or a subquery with the flag words and x_SourceRow): one GROUP BY over the flag words (few
+    distinct combinations), the bits summed up here. `execute`, when given, runs the GROUP BY (into a temporary
+    table), e.g. with progress reporting."""
+    n_rules = len(rules)
     n_bits = n_rules + 3 * len(dt_text)
     words = [f"x_Flags{w}" for w in range((n_bits + _BITS - 1) // _BITS)]
-    select = ", ".join([*words, "count(*)", "count(x_RejectReason)", "min(x_SourceRow)"])
+    select = ", ".join([*words, "count(*) AS n", "min(x_SourceRow) AS first_row"])
     group = f" GROUP BY {', '.join(words)}" if words else ""
+    query = f"SELECT {select} FROM {table}{group}"
+    if execute is not None:
+        counts_table = f"focus_counts{next(_counter)}"
+        execute(f"CREATE OR REPLACE TEMP TABLE {counts_table} AS {query}")
+        query = f"SELECT * FROM {counts_table}"
+    rejecting = [0] * len(words)
+    for i, rule in enumerate(rules):
+        if rule.rejects:
+            rejecting[i // _BITS] |= 1 << (i % _BITS)
     counts = [0] * n_bits
     first: list[int | None] = [None] * n_bits
     rows = rejected = 0
-    for *flags, n, n_rejected, first_row in con.execute(f"SELECT {select} FROM {table}{group}").fetchall():
+    for *flags, n, first_row in con.execute(query).fetchall():
         n = int(n or 0)
         if not n:
             continue
         rows += n
-        rejected += int(n_rejected or 0)
+        if any(int(word or 0) & mask for word, mask in zip(flags, rejecting, strict=True)):
+            rejected += n
         for w, word in enumerate(flags):
             word = int(word or 0)
             while word:

@@ -43,7 +43,9 @@ NUMERIC_TYPES = (
 
 @dataclass
 class Rule:
-    """One per-row rule compiled to a boolean SQL expression over the normalised (L1) view."""
+    """One per-row rule compiled to a boolean SQL expression over the normalised (L1) view. `changes`: a row it
+    flags holds a value the normalisation changed (so the stored value differs from the source's); `rejects`: the
+    row is not stored."""
 
     rule_id: str
     column: str
@@ -51,6 +53,7 @@ class Rule:
     message: str
     expr: str
     rejects: bool = False
+    changes: bool = False
 
 
 def q(name: str) -> str:
@@ -145,6 +148,7 @@ def normalise(
         + ("the row is rejected" if reject_on_type else "set to null"),
         f"{raw} IS NOT NULL AND {val} IS NULL",
         rejects=reject_on_type,
+        changes=True,
     )
     if col.type == "Decimal":
         if text:
@@ -161,6 +165,7 @@ def normalise(
                     f"{name} written with thousands separators, a currency symbol, a + sign, a decimal comma or "
                     "spaces; normalised to a plain decimal",
                     f"{val} IS NOT NULL AND NOT {canon}",
+                    changes=True,
                 )
             )
         else:
@@ -184,6 +189,7 @@ def normalise(
                     f"{name} not in the form YYYY-MM-DDTHH:mm:ssZ (missing Z, space for T, date only, an offset or "
                     "another date order); normalised to UTC",
                     f"{val} IS NOT NULL AND NOT {canon}",
+                    changes=True,
                 )
             )
         else:
@@ -199,6 +205,7 @@ def normalise(
                 WARNING,
                 f"{name} is not a JSON object; set to null",
                 f"{raw} IS NOT NULL AND {val} IS NULL",
+                changes=True,
             )
         )
     elif name == "BillingCurrency":
@@ -212,6 +219,7 @@ def normalise(
                 WARNING,
                 f"{name} in lower case or with spaces; normalised to the ISO 4217 code",
                 f"{raw} <> {val}",
+                changes=True,
             )
         )
         rules.append(
@@ -238,6 +246,7 @@ def normalise(
                 WARNING,
                 f"{name} value differs from an allowed value only in case or spaces; normalised",
                 f"NOT {one_of(raw, col.allowed)} AND {one_of(val, col.allowed)}",
+                changes=True,
             )
         )
         rejects = name == "ChargeCategory"

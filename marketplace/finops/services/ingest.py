@@ -3,8 +3,9 @@
 `finops_import(...)` is the one entry point (CLI, upload worker, demo). Nothing is half-stored:
 
 1. the sources are read and checked in DuckDB (`reader.open_sources` → `converters.to_focus` →
-   `focus.check.check_relation`, which reads the source once into a temporary table, reporting progress); a fatal
-   finding fails the import with the findings and stores nothing;
+   `focus.check.check_relation`, which reads the source once into a table of checked rows, reporting progress; a
+   clean typed FOCUS source is only counted, and its checked rows are a view of the source); a fatal finding fails
+   the import with the findings and stores nothing;
 2. the usable rows (`x_RejectReason IS NULL`) are written per billing period to a temporary name next to the final
    file, fsynced and renamed to `storage.period_relpath(...)`;
 3. one transaction makes the new files current (the previous files of those periods stop being current), saves the
@@ -189,6 +190,7 @@ def finops_import(
             relation,
             version=focus_version,
             stage=stage_db,
+            direct=source_format == ImportFormat.FOCUS,
             execute=lambda sql: _execute_with_progress(
                 con,
                 sql,
@@ -419,7 +421,9 @@ def _write_periods(
 
     A period's file is usually one or a few row groups, which DuckDB writes on one thread; so the periods are written
     by as many cursors (threads) as DuckDB has threads, each COPY reading `table` (the checker's table in the
-    attached stage database: usable rows have no reject reason and a billing period)."""
+    attached stage database, or its view of a clean typed source: usable rows have no reject reason and a billing
+    period). The period is also given as a range of BillingPeriodStart, which the Parquet reader of a source view
+    uses to skip the other periods' row groups."""
     select = _storage_select(organisation, focus_import.pk)
     threads = max(1, int(getattr(settings, "MPS_DUCKDB_THREADS", 2)))
     lock = threading.Lock()
@@ -435,7 +439,9 @@ def _write_periods(
         try:
             cursor.execute(
                 f"COPY (SELECT {select} FROM {table} WHERE x_RejectReason IS NULL "
-                f"AND x_BillingPeriod = DATE {_q(period.isoformat())}) "
+                f"AND x_BillingPeriod = DATE {_q(period.isoformat())} "
+                f'AND "BillingPeriodStart" >= TIMESTAMP {_q(period.isoformat())} '
+                f'AND "BillingPeriodStart" < TIMESTAMP {_q(_next_month(period).isoformat())}) '
                 f"TO {_q(str(temp))} (FORMAT parquet, COMPRESSION {STORED_COMPRESSION})"
             )
             with temp.open("rb") as fh:
@@ -459,6 +465,10 @@ def _write_periods(
         if failed is not None:
             raise failed
     written.sort(key=lambda w: w.period)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _fsync_dir(path: Path) -> None:

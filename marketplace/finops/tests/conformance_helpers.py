@@ -91,12 +91,12 @@ def write_csv(
 
 
 def check_file(
-    path: Path | list[Path], version: str | None = None
+    path: Path | list[Path], version: str | None = None, *, direct: bool = False
 ) -> tuple[CheckResult, list[dict[str, Any]]]:
     """Check the file(s) and return the result and the stored rows (as dicts, in source order)."""
     con = duckdb.connect()
     open_sources(con, path if isinstance(path, list) else [path])
-    result = check_relation(con, "source", version=version)
+    result = check_relation(con, "source", version=version, direct=direct)
     cursor = con.execute(f"{result.select_sql} ORDER BY x_SourceRow")
     names = [d[0] for d in cursor.description]
     stored = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]

@@ -510,6 +510,62 @@ def test_typed_parquet_columns_are_taken_as_typed(tmp_path):
     assert rows[0]["ChargePeriodStart"] == dt.datetime(2026, 9, 1)
 
 
+def _typed_parquet(tmp_path, rows, replace: str = "") -> object:
+    """The rows as Parquet with typed money (DECIMAL) and times (TIMESTAMP); `replace`: more `expr AS "Column"`
+    replacements."""
+    csv_path = write_csv(tmp_path / "typed.csv", rows)
+    parquet = tmp_path / "typed.parquet"
+    money = [n for n, c in spec.all_columns().items() if c.type == "Decimal" and n in rows[0]]
+    times = [n for n, c in spec.all_columns().items() if c.type == "DateTime" and n in rows[0]]
+    parts = [f'CAST(nullif("{n}", \'\') AS DECIMAL(20, 6)) AS "{n}"' for n in money]
+    parts += [f'CAST(nullif("{n}", \'\') AS TIMESTAMP) AS "{n}"' for n in times]
+    if replace:
+        replaced = replace.rsplit(" AS ", 1)[1].strip('"')
+        parts = [p for p in parts if not p.endswith(f'AS "{replaced}"')] + [replace]
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT * REPLACE ({', '.join(parts)}) "
+        f"FROM read_csv('{csv_path}', all_varchar = true)) TO '{parquet}' (FORMAT parquet)"
+    )
+    con.close()
+    return parquet
+
+
+@pytest.mark.parametrize(
+    ("changes", "replace", "direct_view"),
+    [
+        ({}, "", True),
+        ({"BillingCurrency": "nok"}, "", False),
+        ({"ChargeCategory": "usage"}, "", False),
+        ({"Tags": "[1, 2]"}, "", False),
+        ({"ResourceName": "null"}, "", False),
+        ({"ChargeCategory": "Refund"}, "", False),
+        ({"ListCost": "16"}, "", True),  # a relationship warning changes no value
+        ({}, "CAST('2026-09-01 02:00:00+02' AS TIMESTAMPTZ) AS ChargePeriodStart", True),
+        ({}, "CAST(ListCost AS DOUBLE) AS ListCost", True),
+    ],
+)
+def test_a_clean_typed_source_is_read_as_is_with_the_same_rows_and_findings(
+    tmp_path, changes, replace, direct_view
+):
+    """`direct=True` (the ingest, for FOCUS sources): a typed source where no rule rejects or changes a value gives
+    a view of the source instead of a copy; either way the checked rows and findings are those of the copy."""
+    rows = [row(), row(ResourceId="vm-2", **changes), row(ResourceId="vm-3")]
+    parquet = _typed_parquet(tmp_path, rows, replace)
+    copied, copied_rows = check_file(parquet)
+    direct, direct_rows = check_file(parquet, direct=True)
+    assert direct_rows == copied_rows
+    assert brief(direct) == brief(copied)
+    assert (direct.rows, direct.rows_rejected) == (copied.rows, copied.rows_rejected)
+    assert copied.table.endswith('_out"')
+    assert direct.table.endswith('_raw"') is direct_view
+
+
+def test_a_text_source_is_always_copied(tmp_path):
+    result, _rows = check_file(write_csv(tmp_path / "in.csv", [row()]), direct=True)
+    assert result.table.endswith('_out"')
+
+
 def test_a_header_only_file_has_no_rows_and_no_findings(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_text(",".join(VALID_ROW) + "\n", encoding="utf-8")

@@ -68,9 +68,11 @@ def test_csv_import_stores_one_file_per_billing_period(tmp_path):
     ]
 
 
-def test_stored_file_has_exactly_the_storage_columns_and_our_columns(tmp_path):
+@pytest.mark.parametrize("write", [write_csv, write_parquet], ids=["csv", "parquet"])
+def test_stored_file_has_exactly_the_storage_columns_and_our_columns(tmp_path, write):
+    """Also for a clean typed Parquet file, whose checked rows are a view of the source (no copy)."""
     nve = OrganisationFactory()
-    imp = finops_import(organisation=nve, paths=[write_csv(tmp_path / "c.csv", SEPT_OCT)])
+    imp = finops_import(organisation=nve, paths=[write(tmp_path / "c.src", SEPT_OCT)])
     path = absolute(period_relpath(nve.orgnr, dt.date(2026, 9, 1), imp.pk))
     con = duckdb.connect()
     described = [
