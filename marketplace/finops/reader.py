@@ -2,7 +2,8 @@
 
 `open_sources(con, paths, name)` creates the view `name` with the source columns (all VARCHAR for CSV; as typed for
 Parquet) plus `x_SourceRow` (1-based row number across the files, in file order) and returns the files read and their
-total size. Anything that is not a readable CSV or Parquet file raises `SourceError` with a message for the user,
+total size. With `number_csv_rows=False` a CSV source has no `x_SourceRow`: numbering CSV rows takes a window over the
+whole file, which runs on one thread; the checker then numbers the rows by their order in its table instead. Anything that is not a readable CSV or Parquet file raises `SourceError` with a message for the user,
 before any data is stored.
 """
 
@@ -79,7 +80,13 @@ def _require_text(path: Path, sample: bytes) -> None:
         raise SourceError(f"{path.name}: no CSV header line (no column separator in the first line)")
 
 
-def open_sources(con: duckdb.DuckDBPyConnection, paths: list[str | Path], name: str = "source") -> Sources:
+def open_sources(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[str | Path],
+    name: str = "source",
+    *,
+    number_csv_rows: bool = True,
+) -> Sources:
     files = list_files(paths)
     kinds = {sniff(f) for f in files}
     kind = "parquet" if kinds == {"parquet"} else "csv"
@@ -92,9 +99,10 @@ def open_sources(con: duckdb.DuckDBPyConnection, paths: list[str | Path], name: 
             row = _parquet_row_number(con, files, reader)
         else:
             reader = f"read_csv({file_list}, header = true, all_varchar = true, union_by_name = true)"
-            row = "row_number() OVER ()"
+            row = "row_number() OVER ()" if number_csv_rows else ""
+        numbered = f", {row} AS x_SourceRow" if row else ""
         # not temporary: the connection's cursors see it (the ingest writes billing periods on several cursors)
-        con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT *, {row} AS x_SourceRow FROM {reader}')
+        con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT *{numbered} FROM {reader}')
         con.execute(f'DESCRIBE "{name}"').fetchall()
     except duckdb.Error as exc:
         raise SourceError(f"Could not read the file(s): {str(exc).splitlines()[0]}") from exc

@@ -5,7 +5,8 @@ Contract (used by ingest and by `mps finops check`):
     check_relation(con, relation, version=None, execute=None) -> CheckResult
 
 `relation` names a DuckDB view or table holding the source rows, as read (all VARCHAR from CSV, typed from
-Parquet), FOCUS column names, plus an `x_SourceRow` BIGINT column. The result carries the FOCUS version checked
+Parquet), FOCUS column names, plus an `x_SourceRow` BIGINT column (without it, rows are numbered in source order by
+their place in the checked rows' table). The result carries the FOCUS version checked
 against, the findings, `fatal` (the file cannot be used at all: say why in an ERROR finding), and `select_sql`: a
 SELECT over the relation that yields every `schema.FOCUS_COLUMNS` column with its stored type (normalised), then
 `x_SourceRow` and `x_RejectReason` (NULL for a usable row, else the rule id(s) that reject it, comma separated);
@@ -222,7 +223,10 @@ def check_relation(
                 null_literal.append(f"{q(src)} IN ('null', 'NULL')")
         else:
             l0_parts.append(f"{q(src)} AS {q(name)}")
-    row_col = "x_SourceRow" if "x_SourceRow" in source_types else "row_number() OVER () AS x_SourceRow"
+    # A relation without x_SourceRow (a CSV read without numbering, see `reader.open_sources`) is numbered by the
+    # order of the checked rows' table, which is written in source order (`_materialise`).
+    numbered = "x_SourceRow" in source_types
+    row_col = "x_SourceRow" if numbered else "CAST(NULL AS BIGINT) AS x_SourceRow"
     null_flag = " OR ".join(null_literal) or "false"
     l0_parts += [row_col, f"coalesce({null_flag}, false) AS x_NullLiteral"]
     con.execute(f"CREATE OR REPLACE TEMP VIEW {q(l0)} AS SELECT {', '.join(l0_parts)} FROM {q(relation)}")
@@ -256,6 +260,7 @@ def check_relation(
     # normalisation gives, see `_raw_view`).
     direct_ok = (
         direct
+        and numbered
         and not fatal_rules
         and not dt_text
         and not num_text
@@ -287,7 +292,7 @@ def check_relation(
             if not any(counted.counts[i] for i, rule in enumerate(rules) if rule.rejects or rule.changes):
                 out = _raw_view(con, relation, base, source_of, source_types, present)
         if not out:
-            out = _materialise(con, l3, base, out_parts, run, stage)
+            out = _materialise(con, l3, base, out_parts, run, stage, numbered=numbered)
             counted = _count(con, out, rules, dt_text)
         n_slash, n_day_first, n_month_first = counted.slash
         wanted = "ambiguous" if n_day_first and n_month_first else "dmy" if n_day_first else "mdy"
@@ -429,15 +434,29 @@ def _materialise(
     out_parts: list[str],
     execute: Callable[[str], None],
     stage: str | None,
+    *,
+    numbered: bool = True,
 ) -> str:
-    """The one read of the source: the table `<base>_out` of the checked rows (in `stage` when given)."""
-    if stage:
-        out = f"{q(stage)}.{q(base + '_out')}"
-        execute(f"CREATE OR REPLACE TABLE {out} AS SELECT {', '.join(out_parts)} FROM {q(l3)}")
-    else:
-        out = q(base + "_out")
-        execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {', '.join(out_parts)} FROM {q(l3)}")
-    return out
+    """The one read of the source: the table `<base>_out` of the checked rows (in `stage` when given). Unless the
+    rows are `numbered`, the table is written in source order (insertion order kept, on parallel threads) and the
+    checked rows are the view `<base>_rows` that numbers them by their place in it (`rowid`)."""
+    table = f"{q(stage)}.{q(base + '_out')}" if stage else q(base + "_out")
+    create = "CREATE OR REPLACE TABLE" if stage else "CREATE OR REPLACE TEMP TABLE"
+    if numbered:
+        execute(f"{create} {table} AS SELECT {', '.join(out_parts)} FROM {q(l3)}")
+        return table
+    kept = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        execute(f"{create} {table} AS SELECT {', '.join(out_parts)} FROM {q(l3)}")
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if kept and kept[0] else 'false'}")
+    rows = f"{q(stage)}.{q(base + '_rows')}" if stage else q(base + "_rows")
+    con.execute(
+        f"CREATE OR REPLACE {'' if stage else 'TEMP '}VIEW {rows} AS "
+        f"SELECT * REPLACE (CAST(rowid + 1 AS BIGINT) AS x_SourceRow) FROM {table}"
+    )
+    return rows
 
 
 def _raw_view(

@@ -65,11 +65,13 @@ def lit(value: str) -> str:
 
 
 def one_of(expr: str, values: tuple[str, ...]) -> str:
-    """`expr` equals one of `values`, NULL when `expr` is NULL (list_contains over a constant list: about twice as
-    fast as an OR chain on 1 M rows, measured, and never planned as a join as a long IN list can be)."""
+    """`expr` equals one of `values`, NULL when `expr` is NULL: `map_contains` over a constant MAP. Not `IN` or
+    `list_contains` over a constant list: DuckDB plans those as hash (mark) joins, which lose the rows' order (the
+    checker numbers CSV rows by their order) and are twice as slow (0.11 s against 0.06 s for 82 values on 1 M rows,
+    measured); not an OR chain (slower still)."""
     if len(values) == 1:
         return f"({expr} = {lit(values[0])})"
-    return f"list_contains([{', '.join(lit(v) for v in values)}], {expr})"
+    return f"map_contains(MAP {{{', '.join(f'{lit(v)}: true' for v in values)}}}, {expr})"
 
 
 def lookup(expr: str, pairs: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str:

@@ -172,7 +172,11 @@ def finops_import(
                 f"Unknown source format {source_format!r} (one of {', '.join(ImportFormat.values)})"
             )
         try:
-            sources = reader.open_sources(con, list(paths), "source")
+            # FOCUS CSV rows are numbered by the checker (in parallel) rather than by a window in the reader;
+            # the converters read x_SourceRow from the source
+            sources = reader.open_sources(
+                con, list(paths), "source", number_csv_rows=source_format != ImportFormat.FOCUS
+            )
         except reader.SourceError as exc:
             raise IngestError(str(exc)) from exc
         except zlib.error as exc:  # the reader's gzip sniff lets zlib's own error through

@@ -91,11 +91,16 @@ def write_csv(
 
 
 def check_file(
-    path: Path | list[Path], version: str | None = None, *, direct: bool = False
+    path: Path | list[Path],
+    version: str | None = None,
+    *,
+    direct: bool = False,
+    number_csv_rows: bool = True,
+    threads: int | None = None,
 ) -> tuple[CheckResult, list[dict[str, Any]]]:
     """Check the file(s) and return the result and the stored rows (as dicts, in source order)."""
-    con = duckdb.connect()
-    open_sources(con, path if isinstance(path, list) else [path])
+    con = duckdb.connect(config={"threads": threads} if threads else {})
+    open_sources(con, path if isinstance(path, list) else [path], number_csv_rows=number_csv_rows)
     result = check_relation(con, "source", version=version, direct=direct)
     cursor = con.execute(f"{result.select_sql} ORDER BY x_SourceRow")
     names = [d[0] for d in cursor.description]

@@ -566,6 +566,27 @@ def test_a_text_source_is_always_copied(tmp_path):
     assert result.table.endswith('_out"')
 
 
+def test_csv_rows_numbered_by_the_checker_match_the_readers_numbers(tmp_path):
+    """The ingest reads FOCUS CSV without numbering its rows (a window over the file runs on one thread); the checker
+    then numbers them in source order on parallel threads: the same rows, numbers and findings as the reader's."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    many = [row(ResourceId=f"vm-{i}", BilledCost=str(i)) for i in range(3000)]
+    many[1700] = row(ResourceId="vm-bad", ChargeCategory="Refund")
+    many[2500] = row(ResourceId="vm-nok", BillingCurrency="nok")
+    write_csv(folder / "a.csv", many[:2000])
+    write_csv(folder / "b.csv", many[2000:])
+    numbered, numbered_rows = check_file(folder)
+    ordered, ordered_rows = check_file(folder, number_csv_rows=False, threads=2)
+    assert ordered.table.endswith('_rows"')
+    assert [r["x_SourceRow"] for r in ordered_rows] == list(range(1, 3001))
+    assert [r["ResourceId"] for r in ordered_rows] == [r["ResourceId"] for r in many]
+    assert ordered_rows == numbered_rows
+    assert brief(ordered) == brief(numbered)
+    assert [f.message for f in ordered.findings] == [f.message for f in numbered.findings]
+    assert ordered_rows[1700]["x_RejectReason"] == "ChargeCategory-allowed"
+
+
 def test_a_header_only_file_has_no_rows_and_no_findings(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_text(",".join(VALID_ROW) + "\n", encoding="utf-8")
