@@ -55,6 +55,17 @@ def _setup(workdir: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
+def _parquet_rows(path: Path) -> int:
+    import duckdb
+
+    if not path.is_file():
+        return -1
+    found = (
+        duckdb.connect().execute("SELECT sum(num_rows) FROM parquet_file_metadata(?)", [str(path)]).fetchone()
+    )
+    return int(found[0] or 0) if found else -1
+
+
 def _organisation(orgnr_seed: int, name: str) -> Any:
     from marketplace.accounts.models import Organisation, OrganisationKind
     from marketplace.accounts.rules import orgnr_first_valid_from
@@ -125,6 +136,11 @@ def main() -> int:
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--skip-csv", action="store_true")
     parser.add_argument("--workdir", default=None, help="working folder (default: a new temporary one)")
+    parser.add_argument(
+        "--reuse-source",
+        action="store_true",
+        help="in --workdir, take the generated source files of an earlier run when they hold --rows rows",
+    )
     args = parser.parse_args()
 
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="mps-bench-finops-"))
@@ -142,8 +158,12 @@ def main() -> int:
         logging.getLogger("marketplace.finops.services.ingest").setLevel(logging.INFO)
         print(f"DuckDB {duckdb.__version__}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
         started = time.perf_counter()
-        pq = synthetic.generate(workdir / "src" / "focus.parquet", args.rows, seed=1, org="bench-pq")
-        print(f"generate parquet {time.perf_counter() - started:8.2f} s")
+        pq = workdir / "src" / "focus.parquet"
+        if args.reuse_source and _parquet_rows(pq) == args.rows:
+            print(f"reusing {pq}")
+        else:
+            synthetic.generate(pq, args.rows, seed=1, org="bench-pq")
+            print(f"generate parquet {time.perf_counter() - started:8.2f} s")
         _, files = _ingest("parquet", pq, args.rows, _organisation(1, "Benchmark Parquet"))
         if not args.skip_csv:
             started = time.perf_counter()
