@@ -10,10 +10,12 @@ unless --keep):
 2. ingest each through `finops_import` (read → convert → check → Parquet per billing period → DB switch-over) for
    its own organisation, and print rows/s;
 3. the report: totals per billing currency (billed, effective, list, contracted cost) and cost by provider and
-   currency, as Ibis expressions on `backend.costs(Scope(files=...))` (the stored files listed explicitly), cold
-   (a new DuckDB connection) and warm (best of 5);
-4. the same two aggregations with plain pandas (`pandas.read_parquet` of the stored files, then `groupby`), cold
-   (read + group) and warm (group only, data in memory), and the ratio pandas / Ibis;
+   currency, the `totals` and `by_provider` sections of `analytics.report.report_build` (as `mps finops report`)
+   over `Scope(files=...)` (the stored files listed explicitly), cold (a new DuckDB connection) and warm (best of
+   5);
+4. the same two sections with plain pandas (`pandas.read_parquet` of the stored files, then one `groupby` by
+   provider and currency and the totals summed from it), cold (read + group) and warm (group only, data in
+   memory), and the ratio pandas / Ibis;
 5. peak RSS of the process (`resource.getrusage`) after each phase.
 
 Targets from the issue (2-core machine): Parquet ingest >= 1 M rows/s, CSV >= 0.3 M rows/s, report over 10 M rows
@@ -96,36 +98,22 @@ def _ingest(label: str, path: Path, rows: int, org: Any) -> tuple[float, list[st
 
 
 def _ibis_report(files: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    from marketplace.finops.analytics.backend import Scope, costs, execute
+    """The report's `totals` and `by_provider` sections, as `mps finops report` computes them (one grouped read of
+    the data, both sections summed from it)."""
+    from marketplace.finops.analytics.backend import Scope
+    from marketplace.finops.analytics.report import report_build
 
-    t = costs(Scope(organisation_ids=None, files=tuple(files)))
-    totals = execute(
-        t.group_by("BillingCurrency")
-        .aggregate(
-            billed_cost=t.BilledCost.sum(),
-            effective_cost=t.EffectiveCost.sum(),
-            list_cost=t.ListCost.sum(),
-            contracted_cost=t.ContractedCost.sum(),
-        )
-        .order_by("BillingCurrency")
-    )
-    by_provider = execute(
-        t.group_by("ProviderName", "BillingCurrency")
-        .aggregate(billed_cost=t.BilledCost.sum(), effective_cost=t.EffectiveCost.sum())
-        .order_by("ProviderName", "BillingCurrency")
-    )
-    return totals, by_provider
+    built = report_build(Scope(organisation_ids=None, files=tuple(files)), sections=["totals", "by_provider"])
+    return built["totals"], built["by_provider"]
 
 
 def _pandas_report(df: Any) -> tuple[Any, Any]:
-    totals = (
-        df.groupby("BillingCurrency")[["BilledCost", "EffectiveCost", "ListCost", "ContractedCost"]]
-        .sum()
-        .sort_index()
-    )
-    by_provider = (
-        df.groupby(["ProviderName", "BillingCurrency"])[["BilledCost", "EffectiveCost"]].sum().sort_index()
-    )
+    """The same two sections in plain pandas: one groupby (provider, currency) with the four sums, the totals
+    summed from it (Decimal objects, as `read_parquet` gives DECIMAL columns)."""
+    money = ["BilledCost", "EffectiveCost", "ListCost", "ContractedCost"]
+    grouped = df.groupby(["ProviderName", "BillingCurrency"])[money].sum()
+    totals = grouped.groupby(level="BillingCurrency")[money].sum().sort_index()
+    by_provider = grouped[["BilledCost", "EffectiveCost"]].sort_values("EffectiveCost", ascending=False)
     return totals, by_provider
 
 
@@ -190,7 +178,7 @@ def main() -> int:
         )
         for row in totals:
             print(
-                f"  {row['BillingCurrency']}: billed {row['billed_cost']}  effective {row['effective_cost']}  "
+                f"  {row['currency']}: billed {row['billed_cost']}  effective {row['effective_cost']}  "
                 f"list {row['list_cost']}  contracted {row['contracted_cost']}"
             )
         print(f"  by provider: {len(by_provider)} rows")
@@ -217,9 +205,7 @@ def main() -> int:
                 pandas_runs.append(time.perf_counter() - started)
                 pandas_cpu_runs.append(time.process_time() - cpu_started)
             pandas_warm, pandas_warm_cpu = min(pandas_runs), min(pandas_cpu_runs)
-            same = all(
-                p_totals.loc[row["BillingCurrency"], "BilledCost"] == row["billed_cost"] for row in totals
-            )
+            same = all(p_totals.loc[row["currency"], "BilledCost"] == row["billed_cost"] for row in totals)
             print(
                 f"report pandas       cold {pandas_cold:8.3f} s   warm {pandas_warm:8.3f} s (best of 3; CPU "
                 f"{pandas_warm_cpu:.3f} s)  "

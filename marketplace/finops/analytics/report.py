@@ -123,19 +123,71 @@ def _run(expr: ir.Table, engine: str | None) -> Rows:
     return _clean(backend.execute(expr, engine=engine))
 
 
+def provider_currency(scope: Scope, filters: Filters | None = None, *, engine: str | None = None) -> Rows:
+    """One read of the data: per (provider, currency) the four cost sums (NULL when there is nothing to sum) and
+    the number of rows. `totals` and `by_provider` are sums of it, so a report that asks for both reads the money
+    columns once (decoding them is most of the time: 0.73 s for 10 M rows, against 1.21 s for the two queries)."""
+    t = scoped(scope, filters, engine=engine)
+    expr = t.group_by(provider=DIMENSIONS["provider"](t), currency=t.BillingCurrency).aggregate(
+        **_money(t, "BilledCost", "EffectiveCost", "ListCost", "ContractedCost"), rows=t.count()
+    )
+    return backend.execute(expr, engine=engine)
+
+
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    with exact():
+        return sum(present[1:], present[0])
+
+
+def totals_of(summary: Rows) -> Rows:
+    """Per billing currency: billed, effective, list and contracted cost and the number of rows (from
+    `provider_currency`), by currency."""
+    by_currency: dict[Any, list[dict[str, Any]]] = {}
+    for row in summary:
+        by_currency.setdefault(row["currency"], []).append(row)
+    rows = [
+        {
+            "currency": currency,
+            **{
+                key: _sum([r[key] for r in group])
+                for key in ("billed_cost", "effective_cost", "list_cost", "contracted_cost")
+            },
+            "rows": sum(int(r["rows"]) for r in group),
+        }
+        for currency, group in by_currency.items()
+    ]
+    return _clean(sorted(rows, key=lambda r: (r["currency"] is None, r["currency"] or "")))
+
+
+def by_provider_of(summary: Rows) -> Rows:
+    """Billed and effective cost per provider and currency (from `provider_currency`), largest effective cost
+    first, then by provider and currency (empty values last)."""
+    rows = [
+        {
+            "provider": r["provider"],
+            "currency": r["currency"],
+            "billed_cost": r["billed_cost"],
+            "effective_cost": r["effective_cost"],
+        }
+        for r in summary
+    ]
+    rows.sort(
+        key=lambda r: (r["provider"] is None, r["provider"] or "", r["currency"] is None, r["currency"] or "")
+    )
+    rows.sort(key=lambda r: (r["effective_cost"] is None, -(r["effective_cost"] or 0)))
+    return _clean(rows)
+
+
 def totals(scope: Scope, filters: Filters | None = None, *, engine: str | None = None) -> Rows:
     """Per billing currency: billed, effective, list and contracted cost and the number of rows."""
-    t = scoped(scope, filters, engine=engine)
-    expr = (
-        t.group_by(currency=t.BillingCurrency)
-        .aggregate(**_money(t, "BilledCost", "EffectiveCost", "ListCost", "ContractedCost"), rows=t.count())
-        .order_by("currency")
-    )
-    return _run(expr, engine)
+    return totals_of(provider_currency(scope, filters, engine=engine))
 
 
 def by_provider(scope: Scope, filters: Filters | None = None, *, engine: str | None = None) -> Rows:
-    return by_dimension(scope, "provider", filters, engine=engine, key="provider")
+    return by_provider_of(provider_currency(scope, filters, engine=engine))
 
 
 def by_dimension(
@@ -381,7 +433,14 @@ def report_build(
     """Every section (or the named ones) for the scope: {section name: rows or dict}."""
     _register_defaults()
     names = sections if sections is not None else list(SECTIONS)
-    return {name: SECTIONS[name](scope, filters, engine=engine) for name in names}
+    shared: dict[str, Any] = {}
+    if "totals" in names and "by_provider" in names:
+        summary = provider_currency(scope, filters, engine=engine)
+        shared = {"totals": totals_of(summary), "by_provider": by_provider_of(summary)}
+    return {
+        name: shared[name] if name in shared else SECTIONS[name](scope, filters, engine=engine)
+        for name in names
+    }
 
 
 def optimisation_sections(scope: Scope, *, engine: str | None = None) -> dict[str, Any]:
