@@ -116,6 +116,83 @@ def test_by_provider(org):
     ]
 
 
+def test_report_sums_totals_and_providers_from_one_read(org):
+    built = report.report_build(Scope((org.pk,)), sections=["totals", "by_provider"])
+    assert built == {
+        "totals": report.totals(Scope((org.pk,))),
+        "by_provider": report.by_provider(Scope((org.pk,))),
+    }
+    assert sum(r["rows"] for r in built["totals"]) == 5
+
+
+def test_totals_and_providers_of_the_summary_keep_exact_sums_and_order():
+    """Sums wider than Python's default 28 digits stay exact; providers: largest effective cost first, ties by
+    provider and currency, empty values last; a sum of nothing (NULL) is reported as 0."""
+    big, tiny = Decimal("1234567890123456789012345678"), Decimal("0.0000000001")
+    summary = [
+        {
+            "provider": "B",
+            "currency": "NOK",
+            "billed_cost": big,
+            "effective_cost": d10("5"),
+            "list_cost": None,
+            "contracted_cost": None,
+            "rows": 2,
+        },
+        {
+            "provider": "A",
+            "currency": "NOK",
+            "billed_cost": tiny,
+            "effective_cost": d10("5"),
+            "list_cost": None,
+            "contracted_cost": d10("1"),
+            "rows": 1,
+        },
+        {
+            "provider": None,
+            "currency": "NOK",
+            "billed_cost": None,
+            "effective_cost": d10("7"),
+            "list_cost": None,
+            "contracted_cost": None,
+            "rows": 1,
+        },
+        {
+            "provider": "C",
+            "currency": "EUR",
+            "billed_cost": d10("1"),
+            "effective_cost": None,
+            "list_cost": None,
+            "contracted_cost": None,
+            "rows": 3,
+        },
+    ]
+    assert report.totals_of(summary) == [
+        {
+            "currency": "EUR",
+            "billed_cost": d10("1"),
+            "effective_cost": report.ZERO,
+            "list_cost": report.ZERO,
+            "contracted_cost": report.ZERO,
+            "rows": 3,
+        },
+        {
+            "currency": "NOK",
+            "billed_cost": Decimal("1234567890123456789012345678.0000000001"),
+            "effective_cost": d10("17"),
+            "list_cost": report.ZERO,
+            "contracted_cost": d10("1"),
+            "rows": 4,
+        },
+    ]
+    assert [(r["provider"], r["currency"]) for r in report.by_provider_of(summary)] == [
+        (None, "NOK"),
+        ("A", "NOK"),
+        ("B", "NOK"),
+        ("C", "EUR"),
+    ]
+
+
 def test_filters_combine(org):
     scope = Scope((org.pk,))
     assert [r["billed_cost"] for r in report.totals(scope, Filters(service_category="Storage"))] == [
