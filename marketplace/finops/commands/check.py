@@ -46,8 +46,9 @@ def run(options: dict[str, Any], stdout: Any) -> int:
     con = duckdb.connect()
     try:
         try:
-            open_sources(con, options["paths"])
-            result = check_relation(con, "source", version=options.get("focus_version"))
+            # as the ingest reads FOCUS files: CSV rows numbered by the checker, a clean typed source not copied
+            open_sources(con, options["paths"], number_csv_rows=False)
+            result = check_relation(con, "source", version=options.get("focus_version"), direct=True)
         except SourceError as exc:
             _error(stdout, options["format"], str(exc))
             return 2
