@@ -3,8 +3,9 @@
 `open_sources(con, paths, name)` creates the view `name` with the source columns (all VARCHAR for CSV; as typed for
 Parquet) plus `x_SourceRow` (1-based row number across the files, in file order) and returns the files read and their
 total size. With `number_csv_rows=False` a CSV source has no `x_SourceRow`: numbering CSV rows takes a window over the
-whole file, which runs on one thread; the checker then numbers the rows by their order in its table instead. Anything that is not a readable CSV or Parquet file raises `SourceError` with a message for the user,
-before any data is stored.
+whole file, which runs on one thread; the checker then numbers the rows by their order in its table instead.
+Anything that is not a readable CSV or Parquet file raises `SourceError` with a message for the user, before any data
+is stored.
 """
 
 from __future__ import annotations
