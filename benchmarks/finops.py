@@ -60,12 +60,9 @@ def _setup(workdir: Path) -> None:
 def _parquet_rows(path: Path) -> int:
     import duckdb
 
-    if not path.is_file():
-        return -1
-    found = (
-        duckdb.connect().execute("SELECT sum(num_rows) FROM parquet_file_metadata(?)", [str(path)]).fetchone()
-    )
-    return int(found[0] or 0) if found else -1
+    from marketplace.finops.reader import parquet_rows
+
+    return sum(parquet_rows(duckdb.connect(), [path])) if path.is_file() else -1
 
 
 def _organisation(orgnr_seed: int, name: str) -> Any:

@@ -110,6 +110,15 @@ def open_sources(
     return Sources(files=files, bytes_total=sum(f.stat().st_size for f in files), kind=kind)
 
 
+def parquet_rows(con: duckdb.DuckDBPyConnection, files: list[Path]) -> list[int]:
+    """Each Parquet file's row count, from its metadata (no data read)."""
+    counts = []
+    for path in files:
+        found = con.execute("SELECT num_rows FROM parquet_file_metadata(?)", [str(path)]).fetchone()
+        counts.append(int(found[0] or 0) if found else 0)
+    return counts
+
+
 def _parquet_row_number(con: duckdb.DuckDBPyConnection, files: list[Path], reader: str) -> str:
     """The 1-based row number across the Parquet files from the reader's virtual columns `file_index` and
     `file_row_number` plus each file's row offset (from the files' metadata): unlike `row_number() OVER ()` it
@@ -119,9 +128,8 @@ def _parquet_row_number(con: duckdb.DuckDBPyConnection, files: list[Path], reade
     if names & {"file_index", "file_row_number"}:
         return "row_number() OVER ()"
     offsets = [0]
-    for path in files:
-        found = con.execute("SELECT num_rows FROM parquet_file_metadata(?)", [str(path)]).fetchone()
-        offsets.append(offsets[-1] + int(found[0] if found else 0))
+    for rows in parquet_rows(con, files):
+        offsets.append(offsets[-1] + rows)
     if len(files) == 1:
         return "CAST(file_row_number + 1 AS BIGINT)"
     offset_list = f"CAST([{', '.join(str(o) for o in offsets[:-1])}] AS BIGINT[])"

@@ -175,9 +175,15 @@ def by_provider_of(summary: Rows) -> Rows:
         for r in summary
     ]
     rows.sort(
-        key=lambda r: (r["provider"] is None, r["provider"] or "", r["currency"] is None, r["currency"] or "")
+        key=lambda r: (
+            r["effective_cost"] is None,
+            -(r["effective_cost"] or 0),
+            r["provider"] is None,
+            r["provider"] or "",
+            r["currency"] is None,
+            r["currency"] or "",
+        )
     )
-    rows.sort(key=lambda r: (r["effective_cost"] is None, -(r["effective_cost"] or 0)))
     return _clean(rows)
 
 

@@ -277,14 +277,14 @@ def check_relation(
     order = "mdy"
     while True:
         base = f"{relation}__focus{n}"
-        rules, l3, out_parts = _build_views(
+        rules, l3, columns, flags = _build_views(
             con, lb, base, present, source_of, source_types, varchar_path, fatal_rules, order, dt_text
         )
         out = ""
         if direct_ok:
             counted = _count(
                 con,
-                f"(SELECT {', '.join(_flag_parts(out_parts))}, x_SourceRow FROM {q(l3)})",
+                f"(SELECT {', '.join(flags)}, x_SourceRow FROM {q(l3)})",
                 rules,
                 dt_text,
                 run,
@@ -292,7 +292,7 @@ def check_relation(
             if not any(counted.counts[i] for i, rule in enumerate(rules) if rule.rejects or rule.changes):
                 out = _raw_view(con, relation, base, source_of, source_types, present)
         if not out:
-            out = _materialise(con, l3, base, out_parts, run, stage, numbered=numbered)
+            out = _materialise(con, l3, base, columns + flags, run, stage, numbered=numbered)
             counted = _count(con, out, rules, dt_text)
         n_slash, n_day_first, n_month_first = counted.slash
         wanted = "ambiguous" if n_day_first and n_month_first else "dmy" if n_day_first else "mdy"
@@ -354,10 +354,10 @@ def _build_views(
     fatal_rules: list[str],
     order: str,
     dt_text: list[str],
-) -> tuple[list[Rule], str, list[str]]:
-    """L1 (normalised values), L2 (one flag per rule), L3 (+ reject reason) over L0; returns the rules, L3 and the
-    select list over L3 of the checked rows: the stored columns, x_SourceRow, x_RejectReason, x_BillingPeriod, then
-    the flags and the slash-date evidence as bits of `x_Flags<k>` words."""
+) -> tuple[list[Rule], str, list[str], list[str]]:
+    """L1 (normalised values), L2 (one flag per rule), L3 (+ reject reason) over L0; returns the rules, L3 and two
+    select lists over L3: the checked rows' columns (the stored columns, x_SourceRow, x_RejectReason,
+    x_BillingPeriod) and the flags and slash-date evidence as bits of `x_Flags<k>` words."""
     known = spec.all_columns()
     l1, l2, l3 = (f"{base}_{part}" for part in ("l1", "l2", "l3"))
     l1_parts = []
@@ -396,8 +396,8 @@ def _build_views(
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {q(l3)} AS SELECT *, CAST({reason} AS VARCHAR) AS x_RejectReason FROM {q(l2)}"
     )
-    out_parts = [stored_expr(name, kind, present) for name, kind in FOCUS_COLUMNS]
-    out_parts += [
+    columns = [stored_expr(name, kind, present) for name, kind in FOCUS_COLUMNS]
+    columns += [
         "x_SourceRow",
         "x_RejectReason",
         "CAST(date_trunc('month', \"BillingPeriodStart\") AS DATE) AS x_BillingPeriod"
@@ -414,17 +414,14 @@ def _build_views(
             f"coalesce(regexp_matches({raw}, '^\\s*(1[3-9]|[23][0-9])/'), false)",
             f"coalesce(regexp_matches({raw}, '^\\s*[0-9]{{1,2}}/(1[3-9]|[23][0-9])/'), false)",
         ]
+    flags = []
     for word in range(0, len(bits), _BITS):
         terms = [
             f"(CAST({bit} AS BIGINT) << {k})" if k else f"CAST({bit} AS BIGINT)"
             for k, bit in enumerate(bits[word : word + _BITS])
         ]
-        out_parts.append(f"({' | '.join(terms)}) AS x_Flags{word // _BITS}")
-    return rules, l3, out_parts
-
-
-def _flag_parts(out_parts: list[str]) -> list[str]:
-    return [part for part in out_parts if " AS x_Flags" in part]
+        flags.append(f"({' | '.join(terms)}) AS x_Flags{word // _BITS}")
+    return rules, l3, columns, flags
 
 
 def _materialise(

@@ -261,10 +261,7 @@ _GZIP_RATIO = 8
 
 def _estimated_rows(con: duckdb.DuckDBPyConnection, sources: reader.Sources) -> int:
     if sources.kind == "parquet":
-        found = con.execute(
-            "SELECT sum(num_rows) FROM parquet_file_metadata(?)", [[str(f) for f in sources.files]]
-        ).fetchone()
-        return int(found[0] or 0) if found else 0
+        return sum(reader.parquet_rows(con, sources.files))
     size = sum(f.stat().st_size * (_GZIP_RATIO if reader.sniff(f) == "csv.gz" else 1) for f in sources.files)
     return size // _CSV_BYTES_PER_ROW
 
@@ -426,8 +423,8 @@ def _write_periods(
     A period's file is usually one or a few row groups, which DuckDB writes on one thread; so the periods are written
     by as many cursors (threads) as DuckDB has threads, each COPY reading `table` (the checker's table in the
     attached stage database, or its view of a clean typed source: usable rows have no reject reason and a billing
-    period). The period is also given as a range of BillingPeriodStart, which the Parquet reader of a source view
-    uses to skip the other periods' row groups."""
+    period). The period is selected as a range of BillingPeriodStart (x_BillingPeriod is its month), which the
+    Parquet reader of a source view and the stage table's zone maps use to skip the other periods' row groups."""
     select = _storage_select(organisation, focus_import.pk)
     threads = max(1, int(getattr(settings, "MPS_DUCKDB_THREADS", 2)))
     lock = threading.Lock()
@@ -443,7 +440,6 @@ def _write_periods(
         try:
             cursor.execute(
                 f"COPY (SELECT {select} FROM {table} WHERE x_RejectReason IS NULL "
-                f"AND x_BillingPeriod = DATE {_q(period.isoformat())} "
                 f'AND "BillingPeriodStart" >= TIMESTAMP {_q(period.isoformat())} '
                 f'AND "BillingPeriodStart" < TIMESTAMP {_q(_next_month(period).isoformat())}) '
                 f"TO {_q(str(temp))} (FORMAT parquet, COMPRESSION {STORED_COMPRESSION})"
