@@ -23,11 +23,14 @@ from __future__ import annotations
 import array
 import hashlib
 import re
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models.expressions import RawSQL
@@ -289,21 +292,78 @@ def search_index_replace_all(
 
 
 def _ranked_sql(terms: list[str], kind: str) -> tuple[str, list[Any]]:
-    """SQL selecting every object id of `kind` that matches all terms, best match first (ties by id)."""
-    if _vendor() == "postgresql":
-        # core_search_ranked (core migration 0007) matches through the GIN index and ranks with ts_rank
-        tsquery, params = _pg_tsquery_sql(terms)
-        return (
-            f"SELECT r.object_id FROM core_search_ranked(%s, {tsquery}) AS r"  # noqa: S608 - fixed SQL text; user input only as parameters
-            " ORDER BY r.rank DESC, r.object_id",
-            [kind, *params],
-        )
+    """PostgreSQL: every object id of `kind` that matches all terms, best match first (ties by id)."""
+    # core_search_ranked (core migration 0007) matches through the GIN index and ranks with ts_rank
+    tsquery, params = _pg_tsquery_sql(terms)
     return (
-        "SELECT e.object_id FROM core_searchentry_fts JOIN core_searchentry e ON e.id = core_searchentry_fts.rowid"
-        " WHERE core_searchentry_fts MATCH %s AND e.kind = %s"
-        " ORDER BY bm25(core_searchentry_fts, 10.0, 2.0, 1.0), e.object_id",
-        [fts5_query(terms), kind],
+        f"SELECT r.object_id FROM core_search_ranked(%s, {tsquery}) AS r"  # noqa: S608 - fixed SQL text; user input only as parameters
+        " ORDER BY r.rank DESC, r.object_id",
+        [kind, *params],
     )
+
+
+@dataclass(frozen=True)
+class _EntryMap:
+    """The index entries of one kind at one version: entry ids (ascending) and their object ids."""
+
+    version: str
+    entry_ids: npt.NDArray[np.int64]
+    object_ids: npt.NDArray[np.int64]
+
+
+_entry_maps: dict[str, _EntryMap] = {}
+_entry_maps_lock = threading.Lock()
+
+
+def _entry_map(kind: str, version: str) -> _EntryMap:
+    """Entry id -> object id for `kind`, read once per index version and process.
+
+    An entry keeps its id and object for its whole life (a rewrite updates the text in place; core_searchentry
+    is AUTOINCREMENT on SQLite, so an id is never given to another object), so a map read after the version
+    was read is right for that version even when a writer has added entries since.
+    """
+    current = _entry_maps.get(kind)
+    if current is not None and current.version == version:
+        return current
+    with _entry_maps_lock:
+        current = _entry_maps.get(kind)
+        if current is None or current.version != version:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id, object_id FROM core_searchentry WHERE kind = %s ORDER BY id", [kind]
+                )
+                pairs = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+            current = _EntryMap(version, pairs[:, 0].copy(), pairs[:, 1].copy())
+            _entry_maps[kind] = current
+    return current
+
+
+def _sqlite_ranked(terms: list[str], kind: str, version: str) -> array.array[int]:
+    """SQLite: the object ids of `kind` matching all terms, best bm25 first (ties by object id).
+
+    FTS5 alone gives each matching entry's rowid and bm25; the kind and object id come from the entry map in
+    memory and the sort is numpy's. Joining core_searchentry for them read every match's wide row (its texts),
+    and SQLite's ORDER BY over bm25 took as long again as the matching: 165 ms against 60 ms for "tjenester"
+    over 37,000 matches of 47,500 services.
+    """
+    entries = _entry_map(kind, version)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid, bm25(core_searchentry_fts, 10.0, 2.0, 1.0) FROM core_searchentry_fts"
+            " WHERE core_searchentry_fts MATCH %s",
+            [fts5_query(terms)],
+        )
+        rows = cursor.fetchall()
+    if not rows or not len(entries.entry_ids):
+        return array.array("q")
+    rowids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    scores = np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
+    at = np.searchsorted(entries.entry_ids, rowids)
+    at[at == len(entries.entry_ids)] = 0
+    of_kind = entries.entry_ids[at] == rowids
+    object_ids = entries.object_ids[at[of_kind]]
+    order = np.lexsort((object_ids, scores[of_kind]))
+    return array.array("q", object_ids[order].tobytes())
 
 
 def _matches(q: str, kind: str, version: str | None = None) -> array.array[int]:
@@ -311,8 +371,12 @@ def _matches(q: str, kind: str, version: str | None = None) -> array.array[int]:
     terms = search_terms(q)
     if not terms:
         return array.array("q")
+    if version is None:
+        version = search_index_version(kind)
 
     def compute() -> array.array[int]:
+        if _vendor() != "postgresql":
+            return _sqlite_ranked(terms, kind, version)
         sql, params = _ranked_sql(terms, kind)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -75,3 +75,41 @@ def test_overlapping_word_forms_are_read_once_with_the_same_matches(db):
                 deduped_params,
             )
             assert cursor.fetchall() == expected, words
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite ranking path")
+def test_sqlite_ranking_in_memory_is_the_sql_ranking(docs):
+    """bm25 from FTS5 alone, kind and object id from the entry map and numpy's sort give exactly what the join
+    with core_searchentry and SQL's ORDER BY gave: ties (same text) by object id, other kinds left out."""
+    twins = [OrganisationFactory(name="Tvilling") for _ in range(3)]
+    for org in reversed(twins):  # entry ids in the opposite order of the object ids
+        search_index_update(kind="doc", object_id=org.pk, title="Lagring", body="skylagring")
+    search_index_update(kind="other", object_id=docs[0].pk, title="Lagring", body="lagring lagring")
+
+    def by_sql(terms: list[str]) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.object_id FROM core_searchentry_fts JOIN core_searchentry e"
+                " ON e.id = core_searchentry_fts.rowid WHERE core_searchentry_fts MATCH %s AND e.kind = %s"
+                " ORDER BY bm25(core_searchentry_fts, 10.0, 2.0, 1.0), e.object_id",
+                [core_search.fts5_query(terms), "doc"],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    version = core_search.search_index_version("doc")
+    for terms in (["lagring"], ["skylagring"], ["lagring", "tvilling"], ["strategi"], ["finnesikke"]):
+        assert list(core_search._sqlite_ranked(terms, "doc", version)) == by_sql(terms)
+    ranked = list(search_matches("lagring", kind="doc"))
+    assert ranked[:3] == sorted(org.pk for org in twins)  # title hit, then ties by object id
+    assert sorted(ranked) == sorted([*(org.pk for org in docs), *(org.pk for org in twins)])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite ranking path")
+def test_sqlite_entry_map_follows_index_writes(docs):
+    """The in-memory map of entry ids is read again when the index version changes: a new entry is found, a
+    removed one is gone, at once."""
+    assert sorted(search_matches("lagring", kind="doc")) == sorted(org.pk for org in docs)
+    late = OrganisationFactory(name="Sen")
+    search_index_update(kind="doc", object_id=late.pk, title="Lagring sent", body="")
+    core_search.search_index_remove(kind="doc", object_id=docs[0].pk)
+    assert sorted(search_matches("lagring", kind="doc")) == sorted([late.pk, *(org.pk for org in docs[1:])])
