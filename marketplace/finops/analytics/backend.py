@@ -94,11 +94,16 @@ def costs(scope: Scope, *, engine: str | None = None) -> ir.Table:
     files = scope.resolved_files()
     if not files:
         return ibis.memtable(STORAGE_SCHEMA.to_pyarrow().empty_table())
-    if (engine or backend_name()) == "pyspark" and len(files) > 1:
-        # Ibis' PySpark read_parquet takes one path; Spark itself reads a list
+    if (engine or backend_name()) == "pyspark":
+        # Ibis' PySpark read_parquet takes one path; Spark itself reads a list. A file may hold a decimal column
+        # narrow (schema.NARROW_DECIMAL): Spark takes the first file's types for all, so it is given the schema
+        # with every decimal column at the stored width, which it widens each file's values to.
         view = f"finops_costs_{abs(hash(tuple(files))):x}"
         if view not in con.list_tables():
-            con._session.read.parquet(*files).createOrReplaceTempView(view)
+            session = con._session
+            found = session.read.parquet(files[0]).schema
+            wide = _spark_wide_schema(found)
+            session.read.schema(wide).parquet(*files).createOrReplaceTempView(view)
         table = con.table(view)
         return table.select(*[table[name].cast(kind).name(name) for name, kind in STORAGE_SCHEMA.items()])
     # A stored file is never rewritten (its name holds the import id), so the typed table over a tuple of files
@@ -108,7 +113,9 @@ def costs(scope: Scope, *, engine: str | None = None) -> ir.Table:
     key = tuple(files)
     cached = cache.pop(key, None)
     if cached is None:
-        table = con.read_parquet(files if len(files) > 1 else files[0])
+        # union_by_name: the files' types are merged (a decimal column narrow in one file and wide in another is
+        # read wide) instead of the first file's types being forced on the others
+        table = con.read_parquet(files, union_by_name=True)
         cached = table.select(*[table[name].cast(kind).name(name) for name, kind in STORAGE_SCHEMA.items()])
     cache[key] = cached
     while len(cache) > COST_TABLES_CACHED:
@@ -117,6 +124,18 @@ def costs(scope: Scope, *, engine: str | None = None) -> ir.Table:
 
 
 COST_TABLES_CACHED = 32
+
+
+def _spark_wide_schema(found: Any) -> Any:
+    """A stored file's Spark schema with every decimal column at the stored width, DECIMAL(28, 10)."""
+    from pyspark.sql.types import DecimalType, StructField, StructType
+
+    return StructType(
+        [
+            StructField(f.name, DecimalType(28, 10), f.nullable) if isinstance(f.dataType, DecimalType) else f
+            for f in found.fields
+        ]
+    )
 
 
 def _cost_tables(con: Any) -> dict[tuple[str, ...], ir.Table]:

@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +49,7 @@ from marketplace.finops.models import (
     ImportFormat,
     ImportStatus,
 )
-from marketplace.finops.schema import FOCUS_COLUMNS, STORAGE_COLUMNS
+from marketplace.finops.schema import DECIMAL, FOCUS_COLUMNS, NARROW_DECIMAL, STORAGE_COLUMNS
 from marketplace.finops.storage import absolute, period_relpath
 
 __all__ = ["IngestError", "finops_import", "import_summary"]
@@ -393,7 +393,9 @@ def _reject_findings(rejected: list[tuple[str, int]], findings: list[Finding]) -
     ]
 
 
-def _storage_select(organisation: Organisation, import_id: int) -> str:
+def _storage_select(organisation: Organisation, import_id: int, *, wide: Collection[str] = ()) -> str:
+    """The stored columns from the checked rows. Decimal columns are written as NARROW_DECIMAL except those named in
+    `wide` (see `schema`); a value too large for its narrow column fails the COPY with a ConversionException."""
     focus_names = {name for name, _kind in FOCUS_COLUMNS}
     extra = {
         "x_Organisation": _q(organisation.orgnr),
@@ -404,8 +406,26 @@ def _storage_select(organisation: Organisation, import_id: int) -> str:
     parts = []
     for name, kind in STORAGE_COLUMNS:
         source = f'"{name}"' if name in focus_names else extra[name]
-        parts.append(f'CAST({source} AS {kind}) AS "{name}"')
+        if kind == DECIMAL and name not in wide:
+            # from the stored type, so a source's extra fraction digits are rounded exactly as in a wide column
+            parts.append(f'CAST(CAST({source} AS {kind}) AS {NARROW_DECIMAL}) AS "{name}"')
+        else:
+            parts.append(f'CAST({source} AS {kind}) AS "{name}"')
     return ", ".join(parts)
+
+
+_DECIMAL_COLUMNS = [name for name, kind in STORAGE_COLUMNS if kind == DECIMAL]
+_NARROW_LIMIT = 10**8  # NARROW_DECIMAL holds magnitudes below this (18 digits, 10 of them after the point)
+
+
+def _wide_columns(cursor: duckdb.DuckDBPyConnection, rows: str) -> set[str]:
+    """The decimal columns of `rows` (a FROM ... WHERE ... clause) with a value too large for NARROW_DECIMAL."""
+    found = cursor.execute(
+        "SELECT "
+        + ", ".join(f'max(abs(CAST("{name}" AS {DECIMAL}))) >= {_NARROW_LIMIT}' for name in _DECIMAL_COLUMNS)
+        + f" {rows}"
+    ).fetchone()
+    return {name for name, wide in zip(_DECIMAL_COLUMNS, found or (), strict=False) if wide}
 
 
 def _write_periods(
@@ -424,7 +444,11 @@ def _write_periods(
     by as many cursors (threads) as DuckDB has threads, each COPY reading `table` (the checker's table in the
     attached stage database, or its view of a clean typed source: usable rows have no reject reason and a billing
     period). The period is selected as a range of BillingPeriodStart (x_BillingPeriod is its month), which the
-    Parquet reader of a source view and the stage table's zone maps use to skip the other periods' row groups."""
+    Parquet reader of a source view and the stage table's zone maps use to skip the other periods' row groups.
+
+    Decimal columns are written narrow (`schema.NARROW_DECIMAL`). No pass looks for large values first: when one
+    does not fit, the COPY fails, one aggregate finds the columns that need the wide type, and the period is written
+    again with those wide."""
     select = _storage_select(organisation, focus_import.pk)
     threads = max(1, int(getattr(settings, "MPS_DUCKDB_THREADS", 2)))
     lock = threading.Lock()
@@ -437,13 +461,21 @@ def _write_periods(
         os.close(fd)
         temp = Path(temp_name)
         cursor = con.cursor()
+        source = (
+            f"FROM {table} WHERE x_RejectReason IS NULL "
+            f'AND "BillingPeriodStart" >= TIMESTAMP {_q(period.isoformat())} '
+            f'AND "BillingPeriodStart" < TIMESTAMP {_q(_next_month(period).isoformat())}'
+        )
+        target_options = f"TO {_q(str(temp))} (FORMAT parquet, COMPRESSION {STORED_COMPRESSION})"
         try:
-            cursor.execute(
-                f"COPY (SELECT {select} FROM {table} WHERE x_RejectReason IS NULL "
-                f'AND "BillingPeriodStart" >= TIMESTAMP {_q(period.isoformat())} '
-                f'AND "BillingPeriodStart" < TIMESTAMP {_q(_next_month(period).isoformat())}) '
-                f"TO {_q(str(temp))} (FORMAT parquet, COMPRESSION {STORED_COMPRESSION})"
-            )
+            try:
+                cursor.execute(f"COPY (SELECT {select} {source}) {target_options}")
+            except duckdb.ConversionException:
+                wide = _wide_columns(cursor, source)
+                if not wide:
+                    raise
+                wide_select = _storage_select(organisation, focus_import.pk, wide=wide)
+                cursor.execute(f"COPY (SELECT {wide_select} {source}) {target_options}")
             with temp.open("rb") as fh:
                 os.fsync(fh.fileno())
             with lock:

@@ -15,7 +15,7 @@ from marketplace.accounts.tests.factories import OrganisationFactory, SupplierFa
 from marketplace.core.models import AuditEvent
 from marketplace.finops.analytics.backend import Scope, costs, execute
 from marketplace.finops.models import BillingPeriodData, FocusImport, ImportStatus
-from marketplace.finops.schema import STORAGE_COLUMNS
+from marketplace.finops.schema import DECIMAL, NARROW_DECIMAL, STORAGE_COLUMNS
 from marketplace.finops.services.ingest import finops_import
 from marketplace.finops.storage import absolute, data_root, period_relpath
 from marketplace.finops.tests.ingest_files import usage, write_csv, write_csv_gz, write_parquet
@@ -81,7 +81,10 @@ def test_stored_file_has_exactly_the_storage_columns_and_our_columns(tmp_path, w
             f"DESCRIBE SELECT * FROM read_parquet('{path}', hive_partitioning = false)"
         ).fetchall()
     ]
-    assert described == STORAGE_COLUMNS
+    # every value fits the narrow decimal: all decimal columns are stored narrow
+    assert described == [
+        (name, NARROW_DECIMAL if kind == DECIMAL else kind) for name, kind in STORAGE_COLUMNS
+    ]
     rows = con.execute(
         f"SELECT x_Organisation, x_BillingPeriod, x_ImportId, x_SourceRow, ServiceName, ChargePeriodStart "
         f"FROM read_parquet('{path}', hive_partitioning = false) ORDER BY x_SourceRow"
@@ -89,6 +92,62 @@ def test_stored_file_has_exactly_the_storage_columns_and_our_columns(tmp_path, w
     assert rows == [
         (nve.orgnr, dt.date(2026, 9, 1), imp.pk, 1, "Virtuelle maskiner", dt.datetime(2026, 9, 1)),
         (nve.orgnr, dt.date(2026, 9, 1), imp.pk, 2, "Objektlagring", dt.datetime(2026, 9, 2)),
+    ]
+
+
+def _stored_types(path) -> dict[str, str]:
+    con = duckdb.connect()
+    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}', hive_partitioning = false)")
+    return {r[0]: r[1] for r in described.fetchall()}
+
+
+@pytest.mark.parametrize("write", [write_csv, write_parquet], ids=["csv", "parquet"])
+def test_a_decimal_column_too_large_for_the_narrow_type_is_stored_wide_in_that_period_only(tmp_path, write):
+    """September holds a list cost of 10^8 and a quantity of 12 digits: those two columns are stored wide in its
+    file, every other decimal column narrow; October is all narrow. Costs reads one type with the exact values."""
+    nve = OrganisationFactory()
+    rows = [
+        usage("2026-09-01", "1.5", ListCost="100000000", PricingQuantity="123456789012.0000000001"),
+        usage("2026-09-02", "99999999.9999999999"),
+        usage("2026-10-01", "-99999999.9999999999", PricingQuantity="0.0000000001"),
+    ]
+    imp = finops_import(organisation=nve, paths=[write(tmp_path / "c.src", rows)])
+    assert imp.status == ImportStatus.DONE, imp.error
+
+    september = _stored_types(absolute(period_relpath(nve.orgnr, dt.date(2026, 9, 1), imp.pk)))
+    october = _stored_types(absolute(period_relpath(nve.orgnr, dt.date(2026, 10, 1), imp.pk)))
+    decimals = [name for name, kind in STORAGE_COLUMNS if kind == DECIMAL]
+    assert {name for name in decimals if september[name] == DECIMAL} == {"ListCost", "PricingQuantity"}
+    assert {name for name in decimals if september[name] != DECIMAL} == set(decimals) - {
+        "ListCost",
+        "PricingQuantity",
+    }
+    assert all(october[name] == NARROW_DECIMAL for name in decimals)
+
+    t = costs(Scope((nve.pk,)))
+    assert t.schema()["ListCost"].precision == 28
+    got = execute(t.order_by("ChargePeriodStart").select("BilledCost", "ListCost", "PricingQuantity"))
+    assert got == [
+        {
+            "BilledCost": Decimal("1.5000000000"),
+            "ListCost": Decimal("100000000.0000000000"),
+            "PricingQuantity": Decimal("123456789012.0000000001"),
+        },
+        {
+            "BilledCost": Decimal("99999999.9999999999"),
+            "ListCost": Decimal("99999999.9999999999"),
+            "PricingQuantity": Decimal("24.0000000000"),
+        },
+        {
+            "BilledCost": Decimal("-99999999.9999999999"),
+            "ListCost": Decimal("-99999999.9999999999"),
+            "PricingQuantity": Decimal("0.0000000001"),
+        },
+    ]
+    # the same files in the other order (the wide one last) read the same
+    reversed_scope = Scope((nve.pk,), files=tuple(reversed(Scope((nve.pk,)).resolved_files())))
+    assert execute(costs(reversed_scope).order_by("ChargePeriodStart").select("ListCost")) == [
+        {"ListCost": row["ListCost"]} for row in got
     ]
 
 

@@ -149,3 +149,31 @@ def test_report_is_identical_on_duckdb_and_pyspark():
         Decimal("0.25"),
         Decimal("0.75"),
     )
+
+
+def test_files_with_narrow_and_wide_decimal_columns_read_the_same_on_both(tmp_path):
+    """The import stores a decimal column narrow where every value of the file fits (schema.NARROW_DECIMAL): here
+    July's file is all narrow and August's has a wide BilledCost. Spark, which takes the first file's types, and
+    DuckDB both read the exact values."""
+    from marketplace.finops.models import ImportStatus
+    from marketplace.finops.services.ingest import finops_import
+    from marketplace.finops.tests.ingest_files import usage, write_csv
+
+    org = OrganisationFactory()
+    source = write_csv(
+        tmp_path / "c.csv",
+        [
+            usage("2026-07-01", "0.0000000001"),
+            usage("2026-07-02", "-99999999.9999999999"),
+            usage("2026-08-01", "123456789012345678.0000000001"),
+        ],
+    )
+    assert finops_import(organisation=org, paths=[source]).status == ImportStatus.DONE
+    scope = Scope((org.pk,))
+
+    duck = report.report_build(scope, "duckdb")
+    spark = report.report_build(scope, "pyspark")
+    assert duck == spark
+    [nok] = duck["totals"]
+    assert nok["billed_cost"] == Decimal("123456789012345678.0000000001") + Decimal("-99999999.9999999998")
+    assert nok["rows"] == 3
