@@ -95,13 +95,16 @@ def write_csv_gz(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def write_parquet(path: Path, rows: list[dict[str, str]]) -> Path:
-    """The rows as Parquet with FOCUS types (DECIMAL money, TIMESTAMP times)."""
+    """The rows as Parquet with FOCUS types (DECIMAL money and quantities, TIMESTAMP times): a clean typed source,
+    which the import stores straight from the file (the checker's direct path)."""
     csv_path = path.with_suffix(".src.csv")
     write_csv(csv_path, rows)
     con = duckdb.connect()
     types = {
         **dict.fromkeys(HEADER, "VARCHAR"),
-        **dict.fromkeys(("BilledCost", "EffectiveCost", "ListCost", "ContractedCost"), "DECIMAL(28,10)"),
+        **dict.fromkeys(
+            ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "PricingQuantity"), "DECIMAL(28,10)"
+        ),
         **dict.fromkeys(
             ("BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart", "ChargePeriodEnd"), "TIMESTAMP"
         ),
