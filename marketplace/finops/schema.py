@@ -5,9 +5,10 @@ is written to Parquet, so every analysis reads one schema on DuckDB and on Spark
 DECIMAL(28, 10) (never float); times are UTC TIMESTAMP; JSON columns (Tags, SkuPriceDetails) are JSON text.
 
 A stored file holds a decimal column as DECIMAL(18, 10) (`NARROW_DECIMAL`) when every value of that column in the file
-fits it (below 10^8 in magnitude, as nearly all cost lines are): Parquet keeps it as a 64-bit integer, which readers
-decode about three times faster than the 12-byte fixed-length DECIMAL(28, 10). The value is the same; readers widen
-it back to DECIMAL(28, 10) (`analytics.backend.costs`), so analyses see one type.
+fits it (below 10^8 in magnitude, as nearly all cost lines are): Parquet keeps it as a 64-bit integer, which DuckDB
+decodes faster than the 12-byte fixed-length DECIMAL(28, 10) (four sums over 10 M rows: 0.29 s against 0.79 s; the
+report's totals and providers: 0.56 s against 0.85 s, measured). The value is the same; readers widen it back to
+DECIMAL(28, 10) (`analytics.backend.costs`), so analyses see one type.
 """
 
 from __future__ import annotations
