@@ -291,15 +291,17 @@ def search_index_replace_all(
     return written
 
 
-def _ranked_sql(terms: list[str], kind: str) -> tuple[str, list[Any]]:
+def _pg_ranked(terms: list[str], kind: str) -> array.array[int]:
     """PostgreSQL: every object id of `kind` that matches all terms, best match first (ties by id)."""
     # core_search_ranked (core migration 0007) matches through the GIN index and ranks with ts_rank
     tsquery, params = _pg_tsquery_sql(terms)
-    return (
-        f"SELECT r.object_id FROM core_search_ranked(%s, {tsquery}) AS r"  # noqa: S608 - fixed SQL text; user input only as parameters
-        " ORDER BY r.rank DESC, r.object_id",
-        [kind, *params],
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.object_id FROM core_search_ranked(%s, {tsquery}) AS r"  # noqa: S608 - fixed SQL text; user input only as parameters
+            " ORDER BY r.rank DESC, r.object_id",
+            [kind, *params],
+        )
+        return array.array("q", [row[0] for row in cursor.fetchall()])
 
 
 @dataclass(frozen=True)
@@ -375,12 +377,7 @@ def _matches(q: str, kind: str, version: str | None = None) -> array.array[int]:
         version = search_index_version(kind)
 
     def compute() -> array.array[int]:
-        if _vendor() != "postgresql":
-            return _sqlite_ranked(terms, kind, version)
-        sql, params = _ranked_sql(terms, kind)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return array.array("q", [row[0] for row in cursor.fetchall()])
+        return _pg_ranked(terms, kind) if _vendor() == "postgresql" else _sqlite_ranked(terms, kind, version)
 
     # an array of int64 pickles as one block of bytes: cheap to store and read even for tens of thousands of ids
     return search_cached(kind, ("matches", _vendor(), tuple(terms)), compute, version=version)

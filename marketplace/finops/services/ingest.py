@@ -415,14 +415,16 @@ def _storage_select(organisation: Organisation, import_id: int, *, wide: Collect
 
 
 _DECIMAL_COLUMNS = [name for name, kind in STORAGE_COLUMNS if kind == DECIMAL]
-_NARROW_LIMIT = 10**8  # NARROW_DECIMAL holds magnitudes below this (18 digits, 10 of them after the point)
 
 
 def _wide_columns(cursor: duckdb.DuckDBPyConnection, rows: str) -> set[str]:
-    """The decimal columns of `rows` (a FROM ... WHERE ... clause) with a value too large for NARROW_DECIMAL."""
+    """The decimal columns of `rows` (a FROM ... WHERE ... clause) with a value that NARROW_DECIMAL cannot hold."""
     found = cursor.execute(
         "SELECT "
-        + ", ".join(f'max(abs(CAST("{name}" AS {DECIMAL}))) >= {_NARROW_LIMIT}' for name in _DECIMAL_COLUMNS)
+        + ", ".join(
+            f'bool_or(TRY_CAST(CAST("{name}" AS {DECIMAL}) AS {NARROW_DECIMAL}) IS NULL AND "{name}" IS NOT NULL)'
+            for name in _DECIMAL_COLUMNS
+        )
         + f" {rows}"
     ).fetchone()
     return {name for name, wide in zip(_DECIMAL_COLUMNS, found or (), strict=False) if wide}
