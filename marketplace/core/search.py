@@ -291,17 +291,26 @@ def search_index_replace_all(
     return written
 
 
+# core_search_ranked_packed's records: object id (int8) and ts_rank (float4), PostgreSQL's big-endian send format
+_PG_RANKED_RECORD = np.dtype([("object_id", ">i8"), ("rank", ">f4")])
+
+
 def _pg_ranked(terms: list[str], kind: str) -> array.array[int]:
-    """PostgreSQL: every object id of `kind` that matches all terms, best match first (ties by id)."""
-    # core_search_ranked (core migration 0007) matches through the GIN index and ranks with ts_rank
+    """PostgreSQL: every object id of `kind` that matches all terms, best match first (ties by id).
+
+    core_search_ranked_packed (core migration 0009) matches through the GIN index, ranks with ts_rank and returns
+    all matches as one bytea of records; numpy reads and sorts them (rank descending, then object id)."""
     tsquery, params = _pg_tsquery_sql(terms)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT r.object_id FROM core_search_ranked(%s, {tsquery}) AS r"  # noqa: S608 - fixed SQL text; user input only as parameters
-            " ORDER BY r.rank DESC, r.object_id",
+            f"SELECT core_search_ranked_packed(%s, {tsquery})",  # fixed SQL text; user input only as parameters
             [kind, *params],
         )
-        return array.array("q", [row[0] for row in cursor.fetchall()])
+        row = cursor.fetchone()
+    records = np.frombuffer(row[0] if row and row[0] else b"", dtype=_PG_RANKED_RECORD)
+    object_ids = records["object_id"].astype(np.int64)
+    order = np.lexsort((object_ids, -records["rank"].astype(np.float32)))
+    return array.array("q", object_ids[order].tobytes())
 
 
 @dataclass(frozen=True)

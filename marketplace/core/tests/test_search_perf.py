@@ -34,7 +34,7 @@ def test_long_id_lists_match_the_same_rows_on_sqlite(docs, monkeypatch):
 
 
 def test_ranked_matches_are_the_filtered_matches(docs):
-    # on PostgreSQL through core_search_ranked (GIN index, ts_rank); the same ids as the filter, each once
+    # on PostgreSQL through core_search_ranked_packed (GIN index, ts_rank); the same ids as the filter, each once
     matches = search_matches("lagring", kind="doc")
     assert sorted(matches) == sorted(org.pk for org in docs)
     assert search_matches("lagring", kind="doc") == matches
@@ -75,6 +75,36 @@ def test_overlapping_word_forms_are_read_once_with_the_same_matches(db):
                 deduped_params,
             )
             assert cursor.fetchall() == expected, words
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL ranking path")
+def test_postgresql_packed_ranking_is_the_sql_ranking(docs):
+    """The packed records (object id, ts_rank) sorted by numpy give exactly what ts_rank with SQL's ORDER BY gives:
+    more hits rank higher, ties (same text) by object id, other kinds left out, nothing for no match."""
+    twins = [OrganisationFactory(name="Tvilling") for _ in range(3)]
+    for org in reversed(twins):  # entry ids in the opposite order of the object ids
+        search_index_update(kind="doc", object_id=org.pk, title="Lagring", body="skylagring")
+    search_index_update(kind="other", object_id=docs[0].pk, title="Lagring", body="lagring lagring")
+
+    def by_sql(terms: list[str]) -> list[int]:
+        tsquery, params = core_search._pg_tsquery_sql(terms)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT object_id FROM core_searchentry WHERE kind = %s AND document @@ {tsquery}"  # noqa: S608 - fixed SQL text
+                f" ORDER BY ts_rank(document, {tsquery}) DESC, object_id",
+                ["doc", *params, *params],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    for terms in (["lagring"], ["skylagring"], ["lagring", "tvilling"], ["strategi"], ["finnesikke"]):
+        assert list(core_search._pg_ranked(terms, "doc")) == by_sql(terms), terms
+    # not simply id order: the more often the body says "skylagring", the higher the rank ...
+    ranked = list(core_search._pg_ranked(["skylagring"], "doc"))
+    assert ranked[:6] == [org.pk for org in reversed(docs)]
+    # ... and the twins tie (same text), so they follow each other by object id
+    twin_positions = [ranked.index(org.pk) for org in sorted(twins, key=lambda o: o.pk)]
+    assert twin_positions == sorted(twin_positions)
+    assert sorted(ranked) == sorted([*(org.pk for org in docs), *(org.pk for org in twins)])
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite ranking path")
