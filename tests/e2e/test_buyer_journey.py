@@ -82,6 +82,8 @@ def test_buyer_searches_filters_compares_shortlists_and_exports(page: Page, demo
     names = result_names(page)
     assert len(names) == min(matches, 20)
     assert any(SEARCH_WORD in name.lower() for name in names), names
+    # the words typed into the page (sorted by name until then) rank the matches: best match first
+    expect(page.get_by_label("Sorter etter")).to_have_value("relevance")
 
     in_norway = tick_facet(page, "location", "norway")
     assert 0 < in_norway < matches

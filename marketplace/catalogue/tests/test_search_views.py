@@ -11,6 +11,8 @@ from django.test import Client
 
 from marketplace.accounts.models import Role
 from marketplace.catalogue.models import DataLocation, Service, ServiceStatus, Shortlist
+from marketplace.catalogue.search import SearchParams
+from marketplace.catalogue.selectors import service_search
 from marketplace.catalogue.tests.helpers import acting
 from marketplace.catalogue.tests.search_data import TODAY, build_catalogue
 
@@ -76,6 +78,37 @@ def test_list_htmx_returns_the_region_only(cat, client):
     # a history restore needs the full page
     restore = client.get("/tjenester/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<!DOCTYPE html>" in text(restore)
+
+
+def sort_menu(html: str) -> list[tuple[str, str, bool]]:
+    menu = re.search(r'<select class="ds-input" id="id_sort" name="sort">(.*?)</select>', html, re.S)
+    assert menu is not None
+    return [
+        (value, label, bool(selected))
+        for value, selected, label in re.findall(
+            r'<option value="([^"]*)"( selected)?>([^<]+)</option>', menu[1]
+        )
+    ]
+
+
+def test_list_search_typed_into_the_form_sorts_by_relevance(cat, client):
+    """The first page (no words) is sorted by name with the menu on its default (empty) value, so the form a user
+    fills in with words sends sort= and gets the best matches first, not the name order the page showed."""
+    first = text(client.get("/tjenester/"))
+    assert sort_menu(first) == [
+        ("", "Navn (A–Å)", True),
+        ("price", "Pris fra (lavest først)", False),
+        ("sla", "Tilgjengelighet (høyest først)", False),
+    ]
+    by_name = text(client.get("/tjenester/", {"q": "sky", "sort": "name"}))
+    typed = text(client.get("/tjenester/", {"q": "sky", "sort": ""}))  # what the form sends
+    by_relevance = [service.name for service in service_search(SearchParams(q="sky")).services]
+    assert len(by_relevance) == 3
+    assert result_names(typed) == by_relevance
+    assert result_names(by_name) == sorted(by_relevance) != by_relevance
+    assert sort_menu(typed)[:2] == [("relevance", "Relevans", True), ("name", "Navn (A–Å)", False)]
+    # a sort the user picks is kept with the words
+    assert ("name", "Navn (A–Å)", True) in sort_menu(by_name)
 
 
 def test_list_pagination_links_work_without_js(cat, client):

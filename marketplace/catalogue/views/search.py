@@ -50,6 +50,18 @@ def _page_links(query: QueryDict, page: int, num_pages: int) -> list[dict[str, o
     return links
 
 
+def _sort_options(params: SearchParams, current: str) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for the sort menu. Without words the list is sorted by name, and that option's value
+    is empty (the default), not "name": a search typed into the form then sorts by relevance, as a search should,
+    instead of carrying the name order the page happened to show. Relevance is offered once there are words."""
+    has_words = bool(params.q.strip())
+    return [
+        ("" if value == Sort.NAME and not has_words else value, str(label), value == current)
+        for value, label in Sort.choices
+        if value != Sort.RELEVANCE or has_words
+    ]
+
+
 @require_GET
 def service_list(request: HttpRequest) -> HttpResponse:
     form, params, errors = _search_params(request.GET)
@@ -58,7 +70,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "errors": errors,
         "result": result,
-        "sort_choices": [choice for choice in Sort.choices if choice[0] != Sort.RELEVANCE or params.q],
+        "sort_options": _sort_options(params, result.sort),
         "page_links": _page_links(request.GET, result.page, result.num_pages) if result.num_pages > 1 else [],
         "previous_url": _page_url(request.GET, result.page - 1) if result.has_previous else "",
         "next_url": _page_url(request.GET, result.page + 1) if result.has_next else "",
