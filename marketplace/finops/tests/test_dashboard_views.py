@@ -134,26 +134,32 @@ def test_default_period_and_totals_with_previous_period(client, analyst):
     response = client.get(DASHBOARD)
     board = response.context["board"]
     assert (board.period_from, board.period_to) == (dt.date(2025, 12, 1), dt.date(2026, 2, 1))
-    # previous period (2025-09..2025-11) has no data: change is the whole amount, percent unknown
-    effective = board.totals().rows[1]
+    # the previous period (2025-09..2025-11) has no data: unknown, not zero, so nothing is compared
+    totals = board.totals()
+    effective = totals.rows[1]
     assert (
         effective["current"],
         effective["previous"],
         effective["change"],
         effective["change_percent"],
-    ) == (
-        Decimal("220.25"),
-        Decimal("0"),
-        Decimal("220.25"),
-        None,
+    ) == (Decimal("220.25"), None, None, None)
+    assert totals.description.endswith(
+        "Det finnes ingen data for månedene før, så det er ingenting å sammenligne med."
     )
+    html = response.content.decode()
+    assert "ingenting å sammenligne med" in html
+    assert "0,00" not in html.split("Totalt i perioden")[1].split("</table>")[0]
+    lines = csv_lines(client.get(DASHBOARD, {"format": "csv", "table": "totals"}))
+    assert lines[2] == "Effektiv kostnad (amortisert),220.25,,,"
 
 
 def test_period_filter_and_delta(client, analyst):
     client.force_login(analyst)
     response = client.get(DASHBOARD, {"period_from": "2026-01", "period_to": "2026-02"})
-    rows = {row["key"]: row for row in response.context["board"].totals().rows}
-    # 2026-01..02 = 180.25; previous two months (2025-11..12) = 40.00
+    totals = response.context["board"].totals()
+    rows = {row["key"]: row for row in totals.rows}
+    # 2026-01..02 = 180.25; previous two months (2025-11..12) = 40.00, of which only 2025-12 has data
+    assert totals.description.endswith("Bare 1 av de 2 månedene før har data; sammenligningen gjelder dem.")
     assert (rows["billed_cost"]["current"], rows["billed_cost"]["previous"]) == (
         Decimal("180.25"),
         Decimal("40.00"),
@@ -172,6 +178,14 @@ def test_period_filter_and_delta(client, analyst):
         "Avtalepris,180.25,40.00,140.25,350.6",
         "",
     ]
+
+
+def test_previous_period_fully_covered_has_no_note(client, analyst):
+    client.force_login(analyst)
+    response = client.get(DASHBOARD, {"period_from": "2026-02", "period_to": "2026-02"})
+    totals = response.context["board"].totals()
+    assert totals.description == "Kostnad i NOK for 2026-02–2026-02, sammenlignet med like mange måneder før."
+    assert totals.rows[0]["previous"] is not None
 
 
 def test_bad_period_gives_a_norwegian_message_and_the_default_period(client, analyst):

@@ -129,6 +129,7 @@ class Dashboard:
     def __init__(self, request: HttpRequest, organisation: Any, periods: list[dt.date]) -> None:
         self.request = request
         self.organisation = organisation
+        self.periods = periods
         scope_all = Scope((organisation.pk,))
         self.currencies = analysis.currencies(scope_all) or ["NOK"]
         self.tag_keys = analysis.tag_keys(scope_all)
@@ -179,7 +180,16 @@ class Dashboard:
     def totals(self) -> ChartTable:
         current = analysis.cost_totals(self.scope, currency=self.currency)
         previous_scope = analysis.previous_scope(self.scope)
-        previous = analysis.cost_totals(previous_scope, currency=self.currency) if previous_scope else None
+        # Months before the first data are unknown, not zero: with no data at all in the previous period there is
+        # nothing to compare with (shown as "–"), and a partly covered one is named in the description.
+        covered = 0
+        previous = None
+        if previous_scope and previous_scope.period_from and previous_scope.period_to:
+            covered = sum(
+                1 for p in self.periods if previous_scope.period_from <= p <= previous_scope.period_to
+            )
+            if covered:
+                previous = analysis.cost_totals(previous_scope, currency=self.currency)
         labels = {
             "billed_cost": _("Fakturert kostnad"),
             "effective_cost": _("Effektiv kostnad (amortisert)"),
@@ -199,17 +209,31 @@ class Dashboard:
                     "change_percent": percent_change(current[key], before) if before is not None else None,
                 }
             )
+        description = _(
+            "Kostnad i %(currency)s for %(start)s–%(end)s, sammenlignet med like mange måneder før."
+        ) % {
+            "currency": self.currency,
+            "start": month_label(self.period_from),
+            "end": month_label(self.period_to),
+        }
+        months = (
+            (self.period_to.year - self.period_from.year) * 12
+            + self.period_to.month
+            - self.period_from.month
+            + 1
+        )
+        if not covered:
+            description += " " + _(
+                "Det finnes ingen data for månedene før, så det er ingenting å sammenligne med."
+            )
+        elif covered < months:
+            description += " " + _(
+                "Bare %(covered)s av de %(months)s månedene før har data; sammenligningen gjelder dem."
+            ) % {"covered": covered, "months": months}
         return ChartTable(
             name="totals",
             title=_("Totalt i perioden"),
-            description=_(
-                "Kostnad i %(currency)s for %(start)s–%(end)s, sammenlignet med like mange måneder før."
-            )
-            % {
-                "currency": self.currency,
-                "start": month_label(self.period_from),
-                "end": month_label(self.period_to),
-            },
+            description=description,
             columns=[
                 Column("metric", _("Kostnadstype")),
                 Column("current", _("Denne perioden"), is_money=True),
