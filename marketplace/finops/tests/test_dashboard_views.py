@@ -267,6 +267,10 @@ def test_page_has_charts_tables_and_csv_links_keeping_the_filters(client, analys
     assert 'data-vega-spec-id="over_time-spec"' in content
     assert '<script id="over_time-spec" type="application/json">' in content
     assert 'id="resources-table"' in content
+    # a table without a chart: the heading names it on screen, its caption (the same words) only for screen readers
+    assert '<caption class="visually-hidden">Ressurser med høyest kostnad</caption>' in content
+    assert "<caption>Tjenester med høyest kostnad</caption>" in content  # inside the chart's table view
+    assert "Opptil 10 tjenester med høyest effektiv kostnad i perioden." in content
     assert "group_by=service_category&amp;period_from=2026-01&amp;format=csv&amp;table=over_time" in content
     assert "core/charts.js" in content
     assert "<script>" not in content  # no inline script (CSP)

@@ -303,7 +303,7 @@ class Dashboard:
             }
             for row in analysis.top_services(self.scope, currency=self.currency, limit=10)
         ]
-        description = _("De 10 tjenestene med høyest effektiv kostnad i perioden.")
+        description = _("Opptil 10 tjenester med høyest effektiv kostnad i perioden.")
         spec = (
             horizontal_bars(
                 rows,
@@ -337,7 +337,9 @@ class Dashboard:
         return ChartTable(
             name="resources",
             title=_("Ressurser med høyest kostnad"),
-            description=_("De 10 ressursene med høyest effektiv kostnad i perioden (rader med ressurs-ID)."),
+            description=_(
+                "Opptil 10 ressurser med høyest effektiv kostnad i perioden (rader med ressurs-ID)."
+            ),
             columns=[
                 Column("resource_id", _("Ressurs-ID")),
                 Column("resource_name", _("Ressursnavn")),
