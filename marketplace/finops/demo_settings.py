@@ -1,7 +1,9 @@
 """Demo FinOps settings and the data behind the MPS aggregates: NVE's cost centres, allocation rules and a shared-cost
 rule (matching the synthetic data's `avdeling` tags and its "Felles" sub-account), a budget per organisation for the
 current year for NVE, Tolletaten and Arkivverket, and their SaaS seats with a manual price, so the showback page and
-/finops/mps/budsjett|lisenser/ show figures (three organisations: nothing hidden).
+/finops/mps/budsjett|lisenser/ show figures (three organisations: nothing hidden). And SKU mappings from the
+synthetic storage services of the three CIPS suppliers to their contracts' storage price lines, so price compliance
+(/finops/priskontroll/) checks real rows: GB-months billed against the GiB-month prices of the catalogue demo.
 
 Everything goes through the services, acting as a demo FinOps analyst of each organisation (`<slug>.finops`, created
 here). Idempotent: an organisation that already has cost centres, budgets or seats is left alone for that part.
@@ -19,12 +21,13 @@ from django.utils import timezone
 from marketplace.accounts.demo import user_ensure
 from marketplace.accounts.middleware import activate
 from marketplace.accounts.models import Organisation, Role
+from marketplace.catalogue.models import Contract, PriceLine
 from marketplace.core import demo as core_demo
 from marketplace.core.demo import DemoResult
-from marketplace.finops.models import Budget, CostCentre, LicenceAssignment, LicencePrice
+from marketplace.finops.models import Budget, CostCentre, LicenceAssignment, LicencePrice, SkuMapping
 from marketplace.finops.services import allocation
 from marketplace.finops.services.budgets import BudgetInput, budget_create
-from marketplace.finops.services.optimise import licence_price_set, licences_import
+from marketplace.finops.services.optimise import licence_price_set, licences_import, sku_mapping_create
 
 # orgnr, username, first name, last name, yearly budget (NOK), seats per product
 ORGANISATIONS = [
@@ -117,6 +120,43 @@ def _showback(organisation: Organisation, actor: object) -> None:
     )
 
 
+# contract reference (catalogue demo, CIPS lot 1), FOCUS ProviderName and ServiceName (synthetic data), price line SKU
+DEMO_SKU_MAPPINGS = [
+    ("2024/1001-1-01", "Nordsky", "Objektlagring", "NORD-102"),
+    ("2024/1001-1-02", "Atlanterhavet Sky", "Sikkerhetskopi", "ATLA-108"),
+    ("2024/1001-1-03", "Fjellskyen", "Blokklagring", "FJEL-103"),
+]
+GIB_PER_GB = Decimal("0.9313225746")  # the rows bill GB-Mo, the price lines are per GiB-month: 10^9 / 2^30
+DEMO_TOLERANCE_PERCENT = Decimal(2)
+
+
+def _sku_mappings(result: DemoResult) -> None:
+    """The demo SKU mappings (as the operator on the command line: `actor=None`); skipped where the catalogue demo's
+    contract or price line is missing, and where the mapping exists."""
+    for reference, provider, service_name, price_sku in DEMO_SKU_MAPPINGS:
+        contract = Contract.objects.filter(reference=reference).first()
+        if (
+            contract is None
+            or not PriceLine.objects.filter(price_list__contract=contract, sku=price_sku).exists()
+        ):
+            continue
+        if SkuMapping.objects.filter(
+            contract=contract, service_name=service_name, price_sku=price_sku
+        ).exists():
+            continue
+        sku_mapping_create(
+            actor=None,
+            contract=contract,
+            price_sku=price_sku,
+            provider_name=provider,
+            service_name=service_name,
+            pricing_unit="GB-Month",
+            unit_factor=GIB_PER_GB,
+            tolerance_percent=DEMO_TOLERANCE_PERCENT,
+        )
+    result.counts["finops_sku_mappings"] = SkuMapping.objects.count()
+
+
 def seed_settings(result: DemoResult, *, today: dt.date | None = None) -> None:
     today = today or timezone.localdate()
     for orgnr, username, first, last, amount, products in ORGANISATIONS:
@@ -145,6 +185,7 @@ def seed_settings(result: DemoResult, *, today: dt.date | None = None) -> None:
                 licence_price_set(
                     actor=actor, organisation=organisation, product=product, monthly_amount=price
                 )
+    _sku_mappings(result)
     result.counts["finops_cost_centres"] = CostCentre.objects.count()
     result.counts["finops_budgets"] = Budget.objects.count()
     result.counts["finops_licence_seats"] = LicenceAssignment.objects.count()
