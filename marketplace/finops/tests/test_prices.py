@@ -287,6 +287,23 @@ def test_sku_mapping_service_and_command():
     assert json.loads(out.getvalue()) == {"detail": "Fant ingen kontrakt X-1."}
 
 
+def test_prices_page_names_units_and_groups_digits():
+    """The deviation table names the price-line unit as the catalogue does and groups thousands (nb: a no-break
+    space), in the amounts, the quantities and the count of checked rows."""
+    price_world()
+    org = OrganisationFactory()
+    store_costs(
+        org, [vm(SEP + dt.timedelta(days=n), "6000", "10000") for n in range(2)]
+    )  # 0.60: over 1,500 each
+    client = Client()
+    client.force_login(member(org, Role.FINOPS_ANALYST))
+    page = client.get(reverse("finops:prices")).content.decode()
+    assert "<td>20\xa0000,00 vCPU-time</td>" in page
+    assert "<td>3\xa0000,00</td>" in page
+    assert "Overfakturert totalt: 3\xa0000,00 NOK." in page
+    assert "vcpu_hour" not in page
+
+
 def test_prices_page_for_mps_staff_sums_every_organisation():
     contract = price_world()
     nve, toll = OrganisationFactory(), OrganisationFactory(name="Tolletaten")

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from marketplace.catalogue.models import PriceUnit
 from marketplace.core.forms import AccessibleForm
 from marketplace.finops.analytics.backend import Scope
 from marketplace.finops.analytics.carbon import carbon_estimate
@@ -56,6 +57,8 @@ STATE_LABELS = {
     "underused": gettext_lazy("Lite brukt"),
     "active": gettext_lazy("I bruk"),
 }
+
+PRICE_UNIT_LABELS: dict[str, Any] = dict(PriceUnit.choices)  # lazy labels, shown in the active language
 
 
 class PeriodForm(AccessibleForm):
@@ -344,6 +347,8 @@ def prices(request: HttpRequest) -> HttpResponse:
         "organisation": organisation,
         "filters": filters,
         "check": check,
+        # each deviation with its price-line unit as the catalogue names it ("GiB-måned (lagring)", not gib_month)
+        "deviations": [(d, PRICE_UNIT_LABELS.get(d.unit, d.unit)) for d in check.deviations],
         "is_aggregate": organisation is None,
         "by_contract": overbilling_by_contract(check),
         **sku_mappings_context(request.user),
