@@ -185,17 +185,17 @@ def previous_scope(scope: Scope) -> Scope | None:
     """The same number of billing months just before the scope (None when the scope has no start or end)."""
     if scope.period_from is None or scope.period_to is None:
         return None
-    months = (
-        (scope.period_to.year - scope.period_from.year) * 12
-        + scope.period_to.month
-        - scope.period_from.month
-        + 1
-    )
+    months = month_count(scope.period_from, scope.period_to)
     return Scope(
         scope.organisation_ids,
         period_from=add_months(scope.period_from, -months),
         period_to=add_months(scope.period_from, -1),
     )
+
+
+def month_count(first: dt.date, last: dt.date) -> int:
+    """How many months from the month of `first` to the month of `last`, both counted."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -182,9 +182,10 @@ class Dashboard:
         previous_scope = analysis.previous_scope(self.scope)
         # Months before the first data are unknown, not zero: with no data at all in the previous period there is
         # nothing to compare with (shown as "–"), and a partly covered one is named in the description.
-        covered = 0
+        covered = months = 0
         previous = None
         if previous_scope and previous_scope.period_from and previous_scope.period_to:
+            months = analysis.month_count(previous_scope.period_from, previous_scope.period_to)
             covered = sum(
                 1 for p in self.periods if previous_scope.period_from <= p <= previous_scope.period_to
             )
@@ -216,12 +217,6 @@ class Dashboard:
             "start": month_label(self.period_from),
             "end": month_label(self.period_to),
         }
-        months = (
-            (self.period_to.year - self.period_from.year) * 12
-            + self.period_to.month
-            - self.period_from.month
-            + 1
-        )
         if not covered:
             description += " " + _(
                 "Det finnes ingen data for månedene før, så det er ingenting å sammenligne med."
