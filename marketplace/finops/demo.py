@@ -2,7 +2,8 @@
 (`finops_import`), plus the demo exchange rates (USD, EUR) for NOK reporting.
 
 The rows come from `synthetic.generate` (deterministic per organisation) and end on the day of seeding, so the
-dashboard, anomalies and forecasts have recent data. The demo user `nve.admin` (org admin and FinOps analyst at NVE)
+dashboard, anomalies and forecasts have recent data; the injected spike is ten days before the seeding day, inside
+the anomaly page's default 30 days. The demo user `nve.admin` (org admin and FinOps analyst at NVE)
 sees them. Idempotent: an organisation that already has current cost data is left alone, and rates already loaded
 are not loaded again.
 """
@@ -28,6 +29,7 @@ RATES_FILE = Path(__file__).parent / "data" / "demo_rates.csv"
 # orgnr, rows per day, seed
 ORGANISATIONS = [("970205039", 80, 11), ("974761467", 40, 12)]
 MONTHS = 12
+SPIKE_DAYS_AGO = 10
 
 
 def _start(today: dt.date) -> dt.date:
@@ -62,6 +64,7 @@ def seed(result: DemoResult, *, today: dt.date | None = None) -> None:
                 start=start,
                 days=days,
                 org=orgnr,
+                spike_day=max(0, days - 1 - SPIKE_DAYS_AGO),
             )
             focus_import = finops_import(organisation=organisation, paths=[path])
         if focus_import.status != ImportStatus.DONE:

@@ -5,7 +5,8 @@ usage rows: a fixed set of line items (provider × service × sub-account × reg
 item number with the seed) repeated every day from `start`, with weekly seasonality (weekends lower), some usage
 covered by a commitment discount (Savings Plan / Reserved capacity: PricingCategory Committed, BilledCost 0,
 amortised EffectiveCost), tags with cost-centre keys (`avdeling`, `prosjekt`, `miljo`; about one line item in seven
-untagged) and one injected spike (one line item costs ten times its usual on one day, two thirds into the range).
+untagged) and one injected spike (one line item costs ten times its usual on one day: two thirds into the range, or
+the day `spike_day` given, counted from `start`).
 
 Providers include Norwegian ones billing in NOK and global ones billing in USD and EUR; regions include
 `norway-east`. Generated in DuckDB SQL from `range()` and `hash()`, so the same arguments give the same rows, and a
@@ -139,11 +140,11 @@ def _list(values: list[str]) -> str:
     return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
-def _sql(rows: int, *, seed: int, start: dt.date, days: int, org: str) -> str:
+def _sql(rows: int, *, seed: int, start: dt.date, days: int, org: str, spike_day: int | None = None) -> str:
     days = max(1, min(days, rows))
     per_day = math.ceil(rows / days)
     n_catalog = sum(len(p[4]) for p in PROVIDERS)
-    spike_day = (days * 2) // 3
+    spike_day = (days * 2) // 3 if spike_day is None else spike_day
     s = int(seed)
     slug = "".join(ch for ch in org.lower() if ch.isalnum())[:12] or "org"
     return f"""
@@ -298,6 +299,7 @@ def generate(
     start: dt.date = dt.date(2025, 10, 1),
     days: int = 365,
     org: str = "970205039",
+    spike_day: int | None = None,
 ) -> Path:
     """Write `rows` synthetic FOCUS 1.2 rows to `path` (Parquet, or CSV with ISO-8601 UTC times); return the path."""
     if fmt not in {"parquet", "csv"}:
@@ -319,7 +321,7 @@ def generate(
     )
     con.execute("SET enable_progress_bar = false")
     try:
-        query = _sql(rows, seed=seed, start=start, days=days, org=org)
+        query = _sql(rows, seed=seed, start=start, days=days, org=org, spike_day=spike_day)
         if fmt == "parquet":
             con.execute(f"COPY ({query}) TO {quoted} (FORMAT parquet, COMPRESSION zstd)")
         else:

@@ -108,3 +108,22 @@ def test_demo_seeds_a_year_for_nve_and_tolletaten_once():
     assert result.counts["finops_exchange_rates"] == 48
     demo.seed(DemoResult(), today=today)
     assert FocusImport.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_anomaly_page_shows_the_spike_in_its_default_30_days(login):
+    """The demo's spike is ten days before the seeding day, so the anomaly page (default: the last 30 days) shows
+    it to the demo user; with the spike two thirds into the year (the generator's default) it showed nothing."""
+    import time_machine
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    result = DemoResult()
+    accounts_demo.seed(result)
+    with time_machine.travel(dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC), tick=False):
+        demo.seed(result, today=dt.date(2026, 11, 28))
+        nve = demo.Organisation.objects.get(orgnr="970205039")
+        client = login(get_user_model().objects.get(username="nve.admin"), nve)
+        page = client.get(reverse("finops:anomalies")).content.decode()
+    assert "18.11.2026" in page
+    assert "<td>Økning</td>" in page
