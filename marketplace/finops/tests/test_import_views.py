@@ -173,3 +173,17 @@ def test_upload_without_file_shows_the_error(as_):
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.content.decode()
     assert not FocusImport.objects.exists()
+
+
+def test_row_counts_group_their_thousands(as_, done_import):
+    """A large import's counts read as "12 345", not "12345" (the list and the detail page)."""
+    FocusImport.objects.filter(pk=done_import.pk).update(rows_loaded=1234567, rows_rejected=12345)
+    done_import.periods.filter(is_current=True).update(rows=23456)
+    client = as_("analyst")
+    listing = client.get(reverse("finops:imports")).content.decode()
+    assert '<td class="numeric">1\xa0234\xa0567</td>' in listing
+    assert '<td class="numeric">12\xa0345</td>' in listing
+    detail = client.get(reverse("finops:import_detail", args=[done_import.pk])).content.decode()
+    assert "<dd>1\xa0234\xa0567</dd>" in detail
+    assert "<dd>12\xa0345</dd>" in detail
+    assert '<td class="numeric">23\xa0456</td>' in detail
