@@ -97,3 +97,33 @@ def test_axe_helper_reports_serious_findings_readably(page: Page) -> None:
     assert "#unlabelled" in report
     # Excluding the offending elements makes the page pass again.
     assert_no_serious_axe_violations(page, exclude=["main > img", "#unlabelled"])
+
+
+NARROW_PAGES = [
+    ("nve.admin", "/finops/fordeling/"),
+    ("nve.admin", "/finops/klima/"),
+    ("nve.admin", "/avrop/"),
+    ("nve.admin", "/cyberx/"),
+    ("nve.innkjoper", "/tjenester/"),
+    ("nve.innkjoper", "/leverandorer/"),
+    ("dfo.kategori", "/innsikt/programmer/"),
+]
+
+
+@pytest.mark.parametrize(("username", "path"), NARROW_PAGES)
+def test_data_pages_reflow_on_a_320_px_screen(page: Page, username: str, path: str) -> None:
+    """WCAG 1.4.10: at 320 CSS px the page does not scroll sideways; a wide table scrolls in its own box, which
+    is then a named region the keyboard reaches (WCAG 2.1.1; axe: scrollable-region-focusable)."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    login_as(page, username, next_path=path)
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow == 0, f"{path} scrolls sideways by {overflow} px"
+    for box in page.locator(".table-scroll, .insights-timeline").all():
+        if box.evaluate("el => el.scrollWidth > el.clientWidth + 1"):
+            assert box.get_attribute("tabindex") == "0", path
+            assert box.get_attribute("role") == "region", path
+            assert box.get_attribute("aria-label") or box.get_attribute("aria-labelledby"), path
+    assert_no_serious_axe_violations(page)
