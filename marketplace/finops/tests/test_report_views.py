@@ -210,3 +210,28 @@ def test_denied_posts_change_nothing(client_as, data, who):
     )
     assert AllocationRule.objects.filter(pk=rule.pk).exists()
     assert not CostCentre.objects.filter(code="X", organisation=data.organisation).exists()
+
+
+def test_amounts_group_their_thousands(client_as, buyer_org):
+    """Money on the showback and commitment pages reads "12 345,68", as on the overview's tables."""
+    store_costs(
+        buyer_org,
+        [
+            cost_row(dt.date(2026, 9, 1), "12345.678"),
+            cost_row(
+                dt.date(2026, 9, 2),
+                "0",
+                EffectiveCost=Decimal("23456.5"),
+                PricingCategory="Committed",
+                CommitmentDiscountId="ri-2",
+                CommitmentDiscountName="Reservasjon DB",
+                CommitmentDiscountStatus="Used",
+                ContractedCost=Decimal("30000"),
+            ),
+        ],
+    )
+    client = client_as("analyst")
+    showback = client.get(reverse("finops:showback"), {"period_from": "2026-09"}).content.decode()
+    assert '<td class="numeric">35\xa0802,18</td>' in showback  # unallocated: 12,345.678 + 23,456.5
+    commitments = client.get(reverse("finops:commitments"), {"period_from": "2026-09"}).content.decode()
+    assert "23\xa0456,50" in commitments
