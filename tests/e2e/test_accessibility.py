@@ -107,6 +107,9 @@ NARROW_PAGES = [
     ("nve.innkjoper", "/tjenester/"),
     ("nve.innkjoper", "/leverandorer/"),
     ("dfo.kategori", "/innsikt/programmer/"),
+    ("dfo.kategori", "/innsikt/mal/"),
+    ("nve.admin", "/cyberx/sarbarheter/CVE-2021-42321/"),
+    ("nordsky.admin", "/tjenester/ny/"),
 ]
 
 
