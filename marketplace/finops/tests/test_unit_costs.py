@@ -149,3 +149,22 @@ def test_unit_costs_upload(client):
     upload.name = "m.csv"
     assert client.post(url, {"file": upload}).status_code == 302
     assert BusinessMetric.objects.filter(organisation=org).count() == 3
+
+
+def test_upload_without_a_file_is_a_norwegian_message_from_the_server(client):
+    """The upload form leaves checking to the server (novalidate, as every other form here), so a missing file
+    gets the Norwegian message tied to the field, not the browser's own bubble; nothing is stored."""
+    org = OrganisationFactory()
+    url = reverse("finops:unit_costs")
+    client.force_login(member(org, Role.FINOPS_ANALYST))
+    page = client.get(url).content.decode()
+    assert '<form method="post" enctype="multipart/form-data" novalidate>' in page
+    response = client.post(url, {})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'aria-describedby="id_file-error"' in body
+    assert (
+        '<div class="ds-validation-message" data-color="danger" id="id_file-error">Feltet er påkrevet.</div>'
+        in body
+    )
+    assert not BusinessMetric.objects.exists()
