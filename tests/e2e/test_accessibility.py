@@ -110,6 +110,7 @@ NARROW_PAGES = [
     ("dfo.kategori", "/innsikt/mal/"),
     ("nve.admin", "/cyberx/sarbarheter/CVE-2021-42321/"),
     ("nordsky.admin", "/tjenester/ny/"),
+    ("dfo.kategori", "/finops/mps/avvik/"),  # chart tables (core/_chart.html) wider than the screen
 ]
 
 
@@ -124,9 +125,13 @@ def test_data_pages_reflow_on_a_320_px_screen(page: Page, username: str, path: s
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow == 0, f"{path} scrolls sideways by {overflow} px"
+    scrolling = 0
     for box in page.locator(".table-scroll, .insights-timeline").all():
         if box.evaluate("el => el.scrollWidth > el.clientWidth + 1"):
+            scrolling += 1
             assert box.get_attribute("tabindex") == "0", path
             assert box.get_attribute("role") == "region", path
             assert box.get_attribute("aria-label") or box.get_attribute("aria-labelledby"), path
+    if path == "/finops/mps/avvik/":
+        assert scrolling, "the chart tables should be wider than 320 px here, or this case tests nothing"
     assert_no_serious_axe_violations(page)

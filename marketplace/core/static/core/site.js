@@ -7,7 +7,6 @@
   });
   // Wide tables scroll inside their own box, so on a narrow screen the page itself does not scroll sideways
   // (WCAG 1.4.10); a box that does scroll is a named region the keyboard can reach and scroll (WCAG 2.1.1).
-  // Boxes the server already made regions (tabindex in the markup) are left alone.
   var SCROLL_BOXES = ".table-scroll, .insights-timeline";
   function regionName(box) {
     var caption = box.querySelector("caption, svg > title");
@@ -18,16 +17,12 @@
     return document.documentElement.lang === "en" ? "Table" : "Tabell";
   }
   function markScrolling(box) {
-    var managed = box.getAttribute("data-scroll-region") === "js";
-    if (box.hasAttribute("tabindex") && !managed) { return; }
-    var scrolls = box.scrollWidth > box.clientWidth + 1;
-    if (scrolls && !managed) {
-      box.setAttribute("data-scroll-region", "js");
+    if (box.scrollWidth > box.clientWidth + 1) {
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "region");
       box.setAttribute("aria-label", regionName(box));
-    } else if (!scrolls && managed) {
-      ["data-scroll-region", "tabindex", "role", "aria-label"].forEach(function (name) { box.removeAttribute(name); });
+    } else {
+      ["tabindex", "role", "aria-label"].forEach(function (name) { box.removeAttribute(name); });
     }
   }
   var observer = window.ResizeObserver ? new ResizeObserver(function (entries) {
